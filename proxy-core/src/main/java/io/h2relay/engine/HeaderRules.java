@@ -69,14 +69,26 @@ public final class HeaderRules {
             throw new InvalidHeadersError(side(clientSide) + " cannot send a " + kind + " block");
         }
         List<Header> list = randomAccess(headers);
-        if (options.normalizeOutbound()) {
-            list = HeaderNormalizer.outbound(list, options.splitOutboundCookies());
+        boolean validate = options.validateOutbound();
+        boolean normalize = options.normalizeOutbound();
+        boolean split = options.splitOutboundCookies();
+        if (validate || !normalize) {
+            // The common case takes one pass: a block that is already valid needs no normalization beyond cookie
+            // splitting and content-length collapsing, which the scan notices on its way.
+            HeaderScan raw = HeaderScan.run(kind, list, validate, true, extendedConnectEnabled);
+            if (!normalize || (raw.error == null && !raw.outboundRewriteNeeded(split))) {
+                if (raw.error != null) {
+                    throw new InvalidHeadersError(raw.error);
+                }
+                return raw.facts(list);
+            }
         }
-        HeaderScan scan = HeaderScan.run(kind, list, options.validateOutbound(), true, extendedConnectEnabled);
+        List<Header> normalized = HeaderNormalizer.outbound(list, split);
+        HeaderScan scan = HeaderScan.run(kind, normalized, validate, true, extendedConnectEnabled);
         if (scan.error != null) {
             throw new InvalidHeadersError(scan.error);
         }
-        return scan.facts(list);
+        return scan.facts(normalized);
     }
 
     /**

@@ -55,6 +55,8 @@ final class HeaderScan {
     int cookies;
     /** Some cookie field is not marked never-indexed. */
     boolean cookieUnmarked;
+    /** Some cookie field holds more than one crumb. */
+    private boolean cookieCrumbs;
 
     private HeaderScan(HeaderBlockKind kind, boolean validate, boolean outbound, boolean extendedConnect) {
         this.kind = kind;
@@ -76,6 +78,15 @@ final class HeaderScan {
     /** Content-length values that are valid and equal but spread over fields or written as a list. */
     boolean contentLengthCollapsible() {
         return !contentLengthBad && contentLength >= 0 && (contentLengthFields > 1 || contentLengthList);
+    }
+
+    /**
+     * Whether outbound normalization would change a block this scan found valid. Validity already rules out every
+     * other rewrite (uppercase or padded names, padded values, connection-specific fields, te other than trailers,
+     * content-length in 1xx/204), so only cookie splitting and content-length collapsing remain.
+     */
+    boolean outboundRewriteNeeded(boolean splitCookies) {
+        return (splitCookies && cookieCrumbs) || contentLengthCollapsible();
     }
 
     HeaderFacts facts(List<Header> headers) {
@@ -218,6 +229,7 @@ final class HeaderScan {
                 if (name.equals("cookie")) {
                     cookies++;
                     cookieUnmarked |= !neverIndexed;
+                    cookieCrumbs |= outbound && value.indexOf(';') >= 0;
                 }
                 return true;
             case 7:

@@ -103,6 +103,25 @@ class HeaderRulesPropertiesTest {
     }
 
     @Property(tries = 3000)
+    void outboundBehavesExactlyLikeNormalizeThenValidate(@ForAll("blocks") List<Header> block,
+            @ForAll HeaderBlockKind kind, @ForAll boolean trailersClient, @ForAll boolean extended,
+            @ForAll boolean split) {
+        // HeaderRules skips normalization for blocks that are already valid; this is the definition it must match.
+        boolean clientSide = !clientReceives(kind, trailersClient);
+        List<Header> normalized = HeaderNormalizer.outbound(block, split);
+        HeaderScan reference = HeaderScan.run(kind, normalized, true, true, extended);
+        HeaderRules rules = new HeaderRules(new HeaderRulesOptions(true, true, true, true, split));
+        try {
+            HeaderFacts facts = rules.outbound(kind, block, clientSide, extended);
+            assertEquals(null, reference.error);
+            assertEquals(normalized, facts.headers());
+            assertEquals(reference.facts(normalized), facts);
+        } catch (InvalidHeadersError e) {
+            assertEquals(reference.error, e.getMessage());
+        }
+    }
+
+    @Property(tries = 3000)
     void normalizingOutboundTwiceEqualsOnce(@ForAll("blocks") List<Header> block, @ForAll boolean split) {
         List<Header> once = HeaderNormalizer.outbound(block, split);
         List<Header> twice = HeaderNormalizer.outbound(once, split);
