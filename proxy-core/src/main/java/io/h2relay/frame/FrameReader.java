@@ -108,9 +108,10 @@ public final class FrameReader {
             while (true) {
                 if (!inPayload) {
                     if (headerFill == 0 && limit - pos >= HEADER_LENGTH) {
-                        startFrame(in.get(pos) & 0xff, in.get(pos + 1) & 0xff, in.get(pos + 2) & 0xff,
-                                in.get(pos + 3) & 0xff, in.get(pos + 4) & 0xff, in.getInt(pos + 5));
+                        int at = pos;
                         pos += HEADER_LENGTH;
+                        startFrame(in.get(at) & 0xff, in.get(at + 1) & 0xff, in.get(at + 2) & 0xff,
+                                in.get(at + 3) & 0xff, in.get(at + 4) & 0xff, in.getInt(at + 5));
                     } else {
                         int n = Math.min(HEADER_LENGTH - headerFill, limit - pos);
                         in.get(pos, header, headerFill, n);

@@ -10,7 +10,7 @@ import java.util.List;
  * A {@link FrameHandler} that records every callback as a value, payloads copied out as hex, so whole decodes can be
  * compared with {@code equals}. A connection error ends the list as {@link ConnectionError}.
  */
-final class Recorder implements FrameHandler {
+class Recorder implements FrameHandler {
 
     sealed interface Event {}
 
@@ -85,7 +85,7 @@ final class Recorder implements FrameHandler {
     }
 
     @Override
-    public void settings(boolean ack, Settings settings) {
+    public void settings(boolean ack, Settings settings) throws FrameException {
         events.add(new SettingsFrame(ack, settings));
     }
 
@@ -185,5 +185,25 @@ final class Recorder implements FrameHandler {
 
     static byte[] bytes(String hex) {
         return HEX.parseHex(hex.replace(" ", "").toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A frame with the given header fields and payload (hex, spaces allowed); the length is the payload's. */
+    static byte[] frame(int type, int flags, int streamId, String payloadHex) {
+        byte[] payload = bytes(payloadHex);
+        return concat(header(payload.length, type, flags, streamId), payload);
+    }
+
+    /** A bare 9-byte frame header declaring any length. */
+    static byte[] header(int length, int type, int flags, int streamId) {
+        return new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+            (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId};
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 }
