@@ -395,9 +395,16 @@ class FrameReaderTest {
         System.arraycopy(rest, 0, socketBuffer, 0, rest.length);
         reader.read(ByteBuffer.wrap(socketBuffer, 0, rest.length), recorder);
         assertEquals(0, reader.bufferedBytes());
+        // A third frame, also gathered across reads, must not land in the memory of the first.
+        byte[] c = frame(FrameType.DATA, 0, 5, "c1c2c3c4c5c6");
+        for (int i = 0; i < c.length; i++) {
+            socketBuffer[0] = c[i];
+            reader.read(ByteBuffer.wrap(socketBuffer, 0, 1), recorder);
+        }
         Arrays.fill(socketBuffer, (byte) 0);
         assertEquals(ByteBuffer.wrap(bytes("a1a2a3a4a5a6")), recorder.buffers.get(0), "gathered payload changed");
         assertEquals(ByteBuffer.wrap(bytes("0000")), recorder.buffers.get(1), "whole payload should be a view");
+        assertEquals(ByteBuffer.wrap(bytes("c1c2c3c4c5c6")), recorder.buffers.get(2));
     }
 
     @Test
