@@ -62,6 +62,9 @@ public final class FrameReader {
 
     private boolean failed;
 
+    private ByteBuffer lastInput;
+    private ByteBuffer lastView;
+
     public FrameReader(int maxFrameSize) {
         setMaxFrameSize(maxFrameSize);
     }
@@ -100,8 +103,7 @@ public final class FrameReader {
     }
 
     private void readFrames(ByteBuffer input, FrameHandler handler) throws FrameException {
-        // One big-endian, read-only view per read: payload slices are cut from it, absolute reads use it.
-        ByteBuffer in = input.isReadOnly() && input.order() == ByteOrder.BIG_ENDIAN ? input : input.asReadOnlyBuffer();
+        ByteBuffer in = view(input);
         int pos = input.position();
         int limit = input.limit();
         try {
@@ -168,6 +170,23 @@ public final class FrameReader {
         } finally {
             input.position(pos);
         }
+    }
+
+    /**
+     * A big-endian, read-only view of the input's memory: payload slices are cut from it, absolute reads use it. A
+     * socket layer passes the same read buffer again and again, so the last view is kept for it (same object, same
+     * memory) rather than made anew for each read.
+     */
+    private ByteBuffer view(ByteBuffer input) {
+        if (input.isReadOnly() && input.order() == ByteOrder.BIG_ENDIAN) {
+            return input;
+        }
+        if (input != lastInput) {
+            ByteBuffer view = input.asReadOnlyBuffer();
+            lastView = view.limit(view.capacity());
+            lastInput = input;
+        }
+        return lastView;
     }
 
     /** Payloads of these types are handed to the handler as buffers (or may be, as unknown frames). */

@@ -408,6 +408,23 @@ class FrameReaderTest {
     }
 
     @Test
+    void oneReadBufferReusedForEveryReadDecodesLikeFreshOnes() throws FrameException {
+        byte[] wire = concat(frame(FrameType.DATA, 0, 1, "a1a2a3a4a5a6a7a8a9"), frame(FrameType.PING, 0, 0, "0102030405060708"),
+                frame(FrameType.HEADERS, Flags.END_HEADERS, 3, "828684"), frame(FrameType.WINDOW_UPDATE, 0, 0, "00000400"));
+        ByteBuffer socketBuffer = ByteBuffer.allocate(32);
+        FrameReader reader = new FrameReader(16384);
+        Recorder recorder = new Recorder();
+        for (int off = 0, step = 5; off < wire.length; off += step, step = step % 23 + 6) {
+            socketBuffer.clear();
+            socketBuffer.position(off % 3); // the read lands at a different offset each time
+            socketBuffer.put(wire, off, Math.min(step, wire.length - off));
+            socketBuffer.flip().position(off % 3);
+            reader.read(socketBuffer, recorder);
+        }
+        assertEquals(decodeWhole(wire), recorder.events);
+    }
+
+    @Test
     void bufferedBytesCountsWhatIsHeldOfAPartialFrame() throws FrameException {
         byte[] wire = frame(FrameType.DATA, 0, 1, "0102030405");
         FrameReader reader = new FrameReader(16384);
