@@ -88,7 +88,9 @@ public final class FrameReader {
 
     /**
      * Consumes all of {@code input}, calling the handler once per complete frame. A FrameException (from the reader
-     * or the handler) is a connection error; the reader is unusable afterwards.
+     * or the handler) is a connection error; the reader is unusable afterwards. An unchecked exception from the
+     * handler propagates with the input positioned just after the frame being handled, and the reader stays usable:
+     * reading the same input again carries on with the next frame.
      */
     public void read(ByteBuffer input, FrameHandler handler) throws FrameException {
         if (failed) {
@@ -96,7 +98,7 @@ public final class FrameReader {
         }
         try {
             readFrames(input, handler);
-        } catch (FrameException | RuntimeException e) {
+        } catch (FrameException e) {
             failed = true;
             throw e;
         }

@@ -7,6 +7,7 @@ import static io.h2relay.frame.Recorder.decodeWhole;
 import static io.h2relay.frame.Recorder.frame;
 import static io.h2relay.frame.Recorder.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -448,17 +449,23 @@ class FrameReaderTest {
     }
 
     @Test
-    void frameExceptionFromTheHandlerStopsReadingAndPropagates() {
+    void exceptionsFromTheHandlerStopReadingAndPropagate() {
         byte[] wire = concat(frame(FrameType.PING, 0, 0, "0000000000000001"), frame(FrameType.PING, 0, 0, "0000000000000002"));
         Recorder throwing = new Recorder() {
             @Override
             public void ping(boolean ack, long opaqueData) {
                 super.ping(ack, opaqueData);
-                throw new UncheckedFrameException();
+                throw new HandlerBug();
             }
         };
-        assertThrows(UncheckedFrameException.class, () -> new FrameReader(16384).read(ByteBuffer.wrap(wire), throwing));
+        FrameReader reader = new FrameReader(16384);
+        ByteBuffer input = ByteBuffer.wrap(wire);
+        assertThrows(HandlerBug.class, () -> reader.read(input, throwing));
         assertEquals(List.of(new Ping(false, 1)), throwing.events);
+        assertEquals(17, input.position(), "input should stop right after the frame that raised");
+        Recorder rest = new Recorder();
+        assertDoesNotThrow(() -> reader.read(input, rest), "reader should stay usable after an unchecked exception");
+        assertEquals(List.of(new Ping(false, 2)), rest.events);
 
         FrameHandler failing = new Recorder() {
             @Override
@@ -471,7 +478,7 @@ class FrameReaderTest {
         assertEquals(ErrorCode.ENHANCE_YOUR_CALM.code(), e.errorCode());
     }
 
-    private static final class UncheckedFrameException extends RuntimeException {}
+    private static final class HandlerBug extends RuntimeException {}
 
     @Test
     void emptyInputDeliversNothing() throws FrameException {
