@@ -22,7 +22,7 @@ import net.jqwik.api.Tuple.Tuple2;
  * The reader's answer does not depend on how the input is cut, and no input makes it fail other than with a
  * FrameException.
  */
-class FrameReaderProperties {
+class FrameReaderPropertyTest {
 
     /** Every corpus case, normal and error, plus frames of each extension type and a large DATA, back to back. */
     private static final byte[] STREAM = stream();
