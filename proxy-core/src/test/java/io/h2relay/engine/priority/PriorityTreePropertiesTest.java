@@ -274,12 +274,12 @@ class PriorityTreePropertiesTest {
                 .withMaxTransformations(60);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void randomOperationsKeepTheStrictTreeWellFormed(@ForAll("strictChains") ActionChain<Model> chain) {
         chain.withInvariant("tree invariants", PriorityTreePropertiesTest::invariants).run();
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void randomOperationsKeepTheEvictingTreeWellFormedAndBounded(@ForAll("evictingChains") ActionChain<Model> chain) {
         chain.withInvariant("tree invariants", PriorityTreePropertiesTest::invariants).run();
     }
