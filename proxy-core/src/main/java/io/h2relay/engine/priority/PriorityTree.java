@@ -1,5 +1,7 @@
 package io.h2relay.engine.priority;
 
+import java.util.Arrays;
+
 /**
  * The RFC 7540 §5.3 stream dependency tree, with the behaviour of python-hyper's {@code priority} library
  * (ENGINE_PARITY §4) and three deliberate departures where the RFC says otherwise:
@@ -529,8 +531,8 @@ public final class PriorityTree {
                 break;
             }
             if (++top == path.length) {
-                path = java.util.Arrays.copyOf(path, top * 2);
-                pathSizes = java.util.Arrays.copyOf(pathSizes, top * 2);
+                path = Arrays.copyOf(path, top * 2);
+                pathSizes = Arrays.copyOf(pathSizes, top * 2);
             }
             path[top] = child;
             pathSizes[top] = child.children.size;

@@ -1,5 +1,7 @@
 package io.h2relay.engine.priority;
 
+import java.util.Arrays;
+
 /**
  * Chooses which stream's DATA goes out next when several have data queued and flow-control window. The engine
  * keeps it told: {@link #add} when a stream can carry DATA, {@link #setReady} whenever "has queued data AND a
@@ -365,7 +367,7 @@ public final class StreamScheduler {
         Entry[] heap = heaps[u];
         int i = heapSizes[u]++;
         if (i == heap.length) {
-            heap = heaps[u] = java.util.Arrays.copyOf(heap, i * 2);
+            heap = heaps[u] = Arrays.copyOf(heap, i * 2);
         }
         siftUp(heap, i, e);
     }

@@ -1,5 +1,7 @@
 package io.h2relay.engine.priority;
 
+import java.util.Arrays;
+
 /**
  * One entry of the RFC 7540 §5.3 dependency tree. A node belongs to exactly one parent, so the keys and heap
  * positions it has in its parent's queues live in the node itself and removal from a queue is O(log n).
@@ -83,7 +85,7 @@ final class TreeNode {
 
         void add(TreeNode node) {
             if (size == nodes.length) {
-                nodes = java.util.Arrays.copyOf(nodes, Math.max(4, size * 2));
+                nodes = Arrays.copyOf(nodes, Math.max(4, size * 2));
             }
             siftUp(size++, node);
         }
@@ -125,15 +127,6 @@ final class TreeNode {
         void reinsertParked() {
             TreeNode node = nodes[size];
             siftUp(size++, node);
-        }
-
-        void clear() {
-            for (int i = 0; i < size; i++) {
-                setIndex(nodes[i], -1);
-                nodes[i] = null;
-            }
-            size = 0;
-            nodes = EMPTY;
         }
 
         private void siftUp(int i, TreeNode node) {
