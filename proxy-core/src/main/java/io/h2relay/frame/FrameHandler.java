@@ -13,7 +13,10 @@ public interface FrameHandler {
     /** @param flowControlledLength the whole frame payload, padding included (RFC 9113 §6.9.1) */
     void data(int streamId, boolean endStream, ByteBuffer data, int flowControlledLength) throws FrameException;
 
-    /** @param priority null unless the PRIORITY flag was set */
+    /**
+     * @param priority null unless the PRIORITY flag was set. A dependency on the stream itself is not checked here:
+     *     the fragment must still reach HPACK, so that stream error (RFC 9113 §5.3.1) is the engine's.
+     */
     void headers(int streamId, boolean endStream, boolean endHeaders, PriorityFields priority, ByteBuffer fragment)
             throws FrameException;
 
@@ -44,7 +47,12 @@ public interface FrameHandler {
     /** RFC 9218 §7.1. */
     void priorityUpdate(int prioritizedStreamId, String fieldValue) throws FrameException;
 
-    /** A frame of a type this codec does not know (RFC 9113 §4.1, §5.5: ignore, but pass on). */
+    /**
+     * A frame of a type this codec does not know (RFC 9113 §4.1, §5.5: ignore, but pass on), or an ALTSVC / ORIGIN
+     * frame its RFC says to ignore (RFC 7838 §4: origin present on a stream or missing on stream 0, or truncated;
+     * RFC 8336 §2.1: not on stream 0, flags 0x1-0x8, or a truncated entry). Passed on so the engine still sees a
+     * frame arrive: no frame may interrupt a field block (RFC 9113 §6.10), and floods are counted.
+     */
     void unknown(int type, int flags, int streamId, ByteBuffer payload) throws FrameException;
 
     /**

@@ -22,6 +22,38 @@ public final class Settings {
 
     public Settings() {}
 
+    /**
+     * The value rules of RFC 9113 §6.5.2, RFC 8441 §3 and RFC 9218 §2.1, whatever the sender's role; unknown ids
+     * take any value. The role rules (a server may not send ENABLE_PUSH=1, NO_RFC7540_PRIORITIES may not change)
+     * are the engine's.
+     */
+    public static void validate(int id, long value) throws FrameException {
+        switch (id) {
+            case SettingId.ENABLE_PUSH, SettingId.ENABLE_CONNECT_PROTOCOL, SettingId.NO_RFC7540_PRIORITIES -> {
+                if (value != 0 && value != 1) {
+                    throw new FrameException(ErrorCode.PROTOCOL_ERROR,
+                            "SETTINGS_" + SettingId.nameOf(id) + " = " + value
+                                    + ", must be 0 or 1 (RFC 9113 §6.5.2, RFC 8441 §3, RFC 9218 §2.1)");
+                }
+            }
+            case SettingId.INITIAL_WINDOW_SIZE -> {
+                if (value > Integer.MAX_VALUE) {
+                    throw new FrameException(ErrorCode.FLOW_CONTROL_ERROR,
+                            "SETTINGS_INITIAL_WINDOW_SIZE = " + value + " exceeds 2^31-1 (RFC 9113 §6.5.2)");
+                }
+            }
+            case SettingId.MAX_FRAME_SIZE -> {
+                if (value < FrameReader.DEFAULT_MAX_FRAME_SIZE || value > FrameReader.MAX_ALLOWED_FRAME_SIZE) {
+                    throw new FrameException(ErrorCode.PROTOCOL_ERROR,
+                            "SETTINGS_MAX_FRAME_SIZE = " + value + ", must be 2^14..2^24-1 (RFC 9113 §6.5.2)");
+                }
+            }
+            default -> {
+                // HEADER_TABLE_SIZE, MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_SIZE: any 32-bit value.
+            }
+        }
+    }
+
     public Settings put(int id, long value) {
         if (id < 0 || id > 0xffff) {
             throw new IllegalArgumentException("setting id out of range: " + id);
