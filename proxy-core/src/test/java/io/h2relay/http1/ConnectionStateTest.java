@@ -1,0 +1,368 @@
+package io.h2relay.http1;
+
+import static io.h2relay.http1.Wire.bytes;
+import static io.h2relay.http1.Wire.drain;
+import static io.h2relay.http1.Wire.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.h2relay.http1.Http1Event.ConnectionClosed;
+import io.h2relay.http1.Http1Event.EndOfMessage;
+import io.h2relay.http1.Http1Event.RequestHead;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Keep-alive, pipelining, 100-continue, protocol switches and end of stream (RFC 9112 §9, RFC 9110 §7.8, §10.1.1). */
+class ConnectionStateTest {
+
+    private static final List<Http1Field> HOST = List.of(Http1Field.of("Host", "a"));
+
+    private static List<Http1Event> feed(Http1Connection c, String s) {
+        return c.receiveData(ByteBuffer.wrap(bytes(s)));
+    }
+
+    private static ByteBuffer buf(String s) {
+        return ByteBuffer.wrap(bytes(s));
+    }
+
+    @Test
+    void http11ConnectionsPersistByDefault() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(Http1State.SEND_RESPONSE, server.ourState());
+        assertEquals(Http1State.DONE, server.theirState());
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", drain(server));
+        assertEquals(Http1State.IDLE, server.ourState());
+        assertEquals(Http1State.IDLE, server.theirState());
+        assertTrue(server.keepAlive());
+    }
+
+    @Test
+    void connectionCloseInTheRequestClosesAfterTheResponseAndSaysSo() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertEquals(Http1State.MUST_CLOSE, server.theirState());
+        server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "2")), false);
+        server.sendData(buf("ok"));
+        server.endMessage();
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+        assertFalse(server.keepAlive());
+    }
+
+    @Test
+    void connectionCloseInTheResponseIsNotRepeated() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        server.sendResponseHead(200, List.of(Http1Field.of("Connection", "close")), true);
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+        assertEquals(Http1State.MUST_CLOSE, server.theirState());
+    }
+
+    @Test
+    void http10ClosesUnlessItAsksForKeepAlive() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.0\r\n\r\n");
+        server.sendResponseHead(200, List.of(), false);
+        server.sendData(buf("body"));
+        server.endMessage();
+        // No length given and chunked is not HTTP/1.0: the body is delimited by closing.
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @Test
+    void http10KeepAliveIsHonouredAndAnswered() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+        server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "1")), false);
+        server.sendData(buf("x"));
+        server.endMessage();
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx", drain(server));
+        assertEquals(Http1State.IDLE, server.ourState());
+    }
+
+    @Test
+    void http10KeepAliveWithoutALengthStillCloses() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        server.sendResponseHead(200, List.of(), false);
+        server.endMessage();
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @Test
+    void pipelinedRequestsAreHeldUntilTheCurrentResponseIsComplete() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        List<Http1Event> first = feed(server, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /3 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(2, first.size());
+        assertEquals("/1", request(first, 0).target());
+        assertEquals(List.of(), server.pollEvents(), "nothing while the first response is outstanding");
+        server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "1")), false);
+        assertEquals(List.of(), server.pollEvents(), "nor while its body is being sent");
+        server.sendData(buf("1"));
+        server.endMessage();
+        List<Http1Event> second = server.pollEvents();
+        assertEquals("/2", request(second, 0).target());
+        server.sendResponseHead(204, List.of(), true);
+        assertEquals("/3", request(server.pollEvents(), 0).target());
+    }
+
+    @Test
+    void heldPipelinedInputIsBoundedByPausingReads() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER, Http1Config.defaults().withMaxBufferedInput(64));
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n");
+        assertFalse(server.readPaused(), "33 bytes held, under 64");
+        feed(server, "X-Pad: " + "p".repeat(40) + "\r\n\r\n");
+        assertTrue(server.readPaused());
+        assertThrows(Http1Exception.class, () -> feed(server, "more"));
+        server.sendResponseHead(200, List.of(), true);
+        List<Http1Event> next = server.pollEvents();
+        assertEquals("/next", request(next, 0).target());
+        assertFalse(server.readPaused());
+    }
+
+    @Test
+    void pipelinedInputIsDroppedWhenTheConnectionWillClose() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\nHost: a\r\n\r\n");
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals(List.of(), server.pollEvents());
+        assertEquals(List.of(), feed(server, "GET /later HTTP/1.1\r\nHost: a\r\n\r\n"));
+    }
+
+    @Test
+    void expectContinueLetsTheServerSend100BeforeTheBody() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        List<Http1Event> head = feed(server, "PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        assertTrue(request(head, 0).expectContinue());
+        assertTrue(server.peerAwaitsContinue());
+        server.sendInformational(100, List.of());
+        assertEquals("HTTP/1.1 100 Continue\r\n\r\n", drain(server));
+        assertFalse(server.peerAwaitsContinue());
+        assertEquals(Http1State.SEND_RESPONSE, server.ourState(), "a 1xx is not the response");
+        assertEquals("hello", Wire.body(feed(server, "hello")));
+        server.sendResponseHead(201, List.of(), true);
+        assertEquals(Http1State.IDLE, server.ourState());
+    }
+
+    @Test
+    void aFinalResponseInsteadOf100ClosesTheConnection() {
+        // RFC 9110 §10.1.1: the client may or may not send the announced body; only closing removes the doubt.
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
+        server.sendResponseHead(413, List.of(), true);
+        assertEquals("HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @Test
+    void anEarlyResponseKeepsReadingTheRequestBodyToTheEnd() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabc");
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals(Http1State.DONE, server.ourState());
+        assertEquals(Http1State.BODY, server.theirState());
+        assertEquals("def", Wire.body(feed(server, "def")));
+        assertEquals(Http1State.IDLE, server.ourState());
+        assertEquals(Http1State.IDLE, server.theirState());
+    }
+
+    @Test
+    void informationalResponsesAreRefusedToHttp10Clients() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "PUT / HTTP/1.0\r\nContent-Length: 1\r\n\r\n");
+        assertThrows(Http1Exception.class, () -> server.sendInformational(100, List.of()));
+        assertEquals("", drain(server));
+    }
+
+    @Test
+    void a101SwitchesProtocolsAndHandsOverWhatFollowedTheRequest() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        List<Http1Event> events = feed(server, "GET /chat HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n"
+                + "Upgrade: websocket\r\n\r\n\u0081\u0085frame");
+        assertEquals(List.of(RequestHead.class, EndOfMessage.class), events.stream().map(Object::getClass).toList());
+        server.sendInformational(101, List.of(Http1Field.of("Connection", "Upgrade"),
+                Http1Field.of("Upgrade", "websocket")));
+        assertEquals("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+                drain(server));
+        assertEquals(Http1State.SWITCHED, server.ourState());
+        assertEquals("\u0081\u0085frame", Wire.text(server.takeTrailingData()));
+        assertEquals(0, server.takeTrailingData().remaining(), "handed over once");
+        assertThrows(Http1Exception.class, () -> feed(server, "x"));
+    }
+
+    @Test
+    void h2cUpgradeHandsTheClientPrefaceOver() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        server.sendInformational(101, List.of(Http1Field.of("Connection", "Upgrade"), Http1Field.of("Upgrade", "h2c")));
+        assertEquals("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", Wire.text(server.takeTrailingData()));
+    }
+
+    @Test
+    void a101NeedsAnUpgradeRequestAndAnUpgradeField() {
+        Http1Connection plain = new Http1Connection(Http1Role.SERVER);
+        feed(plain, "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n"); // no "upgrade" connection option
+        assertThrows(Http1Exception.class, () -> plain.sendInformational(101, List.of(Http1Field.of("Upgrade", "x"))));
+        Http1Connection upgrade = new Http1Connection(Http1Role.SERVER);
+        feed(upgrade, "GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assertThrows(Http1Exception.class, () -> upgrade.sendInformational(101, List.of()));
+        assertEquals("", drain(upgrade));
+        Http1Connection withBody = new Http1Connection(Http1Role.SERVER);
+        feed(withBody, "POST / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: h2c\r\nContent-Length: 3\r\n\r\n");
+        assertThrows(Http1Exception.class, () -> withBody.sendInformational(101, List.of(Http1Field.of("Upgrade", "h2c"))),
+                "the whole request must arrive before switching");
+    }
+
+    @Test
+    void a2xxToConnectTurnsTheConnectionIntoATunnel() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\n\r\nearly-bytes");
+        assertThrows(Http1Exception.class, () -> server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "0")),
+                false), "RFC 9110 §9.3.6: no framing fields in a 2xx to CONNECT");
+        server.sendResponseHead(200, List.of(), false);
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", drain(server));
+        assertEquals(Http1State.SWITCHED, server.theirState());
+        assertEquals("early-bytes", Wire.text(server.takeTrailingData()));
+    }
+
+    @Test
+    void aRefusedConnectKeepsTheConnectionInHttp() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        server.sendResponseHead(403, List.of(), true);
+        assertEquals("/", request(server.pollEvents(), 0).target());
+    }
+
+    @Test
+    void theEndOfStreamBetweenRequestsIsAConnectionClose() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals(List.of(new ConnectionClosed()), server.receiveEof());
+        assertEquals(Http1State.CLOSED, server.theirState());
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+        assertThrows(Http1Exception.class, () -> feed(server, "GET"));
+        assertEquals(List.of(), server.receiveEof(), "reported once");
+    }
+
+    @Test
+    void aHalfCloseAfterTheRequestStillGetsItsResponse() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of(new ConnectionClosed()), server.receiveEof());
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @Test
+    void theEndOfStreamInsideARequestIsMalformed() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc");
+        assertEquals(400, Wire.malformed(server.receiveEof()).status());
+        Http1Connection head = new Http1Connection(Http1Role.SERVER);
+        feed(head, "GET / HTTP/1.1\r\nHo");
+        assertEquals(400, Wire.malformed(head.receiveEof()).status());
+    }
+
+    @Test
+    void afterAMalformedRequestTheServerAnswersAndCloses() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        List<Http1Event> events = feed(server, "GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n");
+        assertEquals(400, Wire.malformed(events).status());
+        assertEquals(Http1State.SEND_RESPONSE, server.ourState());
+        server.sendResponseHead(400, List.of(Http1Field.of("Content-Type", "text/plain")), false);
+        server.sendData(buf("bad request"));
+        server.endMessage();
+        // Nothing is known about the request's version: no chunked, the close delimits the body.
+        assertEquals("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nbad request",
+                drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @Test
+    void aClientReusesTheConnectionForSequentialRequests() {
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        for (int i = 0; i < 3; i++) {
+            client.sendRequestHead("GET", "/" + i, HOST, true);
+            assertEquals("GET /" + i + " HTTP/1.1\r\nHost: a\r\n\r\n", drain(client));
+            assertThrows(Http1Exception.class, () -> client.sendRequestHead("GET", "/x", HOST, true),
+                    "no client pipelining");
+            List<Http1Event> events = feed(client, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + i);
+            assertEquals(String.valueOf(i), Wire.body(events));
+            assertEquals(Http1State.IDLE, client.ourState());
+        }
+    }
+
+    @Test
+    void aClientClosesAfterAResponseWithConnectionClose() {
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        client.sendRequestHead("GET", "/", HOST, true);
+        feed(client, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(Http1State.MUST_CLOSE, client.ourState());
+        assertThrows(Http1Exception.class, () -> client.sendRequestHead("GET", "/", HOST, true));
+    }
+
+    @Test
+    void aClientClosesAfterAnHttp10ResponseWithoutKeepAlive() {
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        client.sendRequestHead("GET", "/", HOST, true);
+        feed(client, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(Http1State.MUST_CLOSE, client.ourState());
+    }
+
+    @Test
+    void aClientSendsNoChunkedRequestsToAnHttp10Server() {
+        // RFC 9112 §6.1: Transfer-Encoding only to a server known to speak HTTP/1.1.
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        client.sendRequestHead("GET", "/", HOST, true);
+        feed(client, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(Http1State.IDLE, client.ourState());
+        drain(client);
+        assertThrows(Http1Exception.class, () -> client.sendRequestHead("POST", "/", HOST, false));
+        client.sendRequestHead("POST", "/", List.of(Http1Field.of("Host", "a"), Http1Field.of("Content-Length", "1")),
+                false);
+        assertEquals("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\n", drain(client));
+    }
+
+    @Test
+    void aServerClosingAnIdleClientConnectionIsReported() {
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        client.sendRequestHead("GET", "/", HOST, true);
+        feed(client, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(List.of(new ConnectionClosed()), client.receiveEof());
+        assertEquals(Http1State.MUST_CLOSE, client.ourState());
+    }
+
+    @Test
+    void aResponseArrivingBeforeTheRequestBodyEndsWaitsForIt() {
+        Http1Connection client = new Http1Connection(Http1Role.CLIENT);
+        client.sendRequestHead("POST", "/", List.of(Http1Field.of("Host", "a"), Http1Field.of("Content-Length", "4")),
+                false);
+        client.sendData(buf("ab"));
+        feed(client, "HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(Http1State.DONE, client.theirState());
+        assertEquals(Http1State.BODY, client.ourState());
+        client.sendData(buf("cd"));
+        client.endMessage();
+        assertEquals(Http1State.IDLE, client.ourState());
+    }
+
+    @Test
+    void receivingAfterAnErrorReturnsNothing() {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        feed(server, "BROKEN\r\n");
+        assertEquals(List.of(), feed(server, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assertEquals(List.of(), server.receiveEof());
+    }
+}
