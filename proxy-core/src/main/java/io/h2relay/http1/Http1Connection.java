@@ -269,6 +269,7 @@ public final class Http1Connection {
                     throw new Http1Exception("the server speaks HTTP/1.0: a request body needs a Content-Length");
                 }
                 extra.add(Http1Field.of("Transfer-Encoding", "chunked"));
+                framing = BodyFraming.CHUNKED;
             } else if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
                 extra.add(Http1Field.of("Content-Length", "0"));
             }
