@@ -580,10 +580,12 @@ final class MessageReader {
         if (!src.hasRemaining()) {
             return false;
         }
-        int n = src.remaining();
-        if (n > config.maxBodyLength() - bodyBytes) {
+        // Deliver up to the limit first, so that where the input was split does not change the events.
+        long allowed = config.maxBodyLength() - bodyBytes;
+        if (allowed == 0) {
             throw bad(502, "body above the limit");
         }
+        int n = (int) Math.min(src.remaining(), allowed);
         bodyBytes += n;
         out.add(new Data(slice(src, n)));
         return true;
