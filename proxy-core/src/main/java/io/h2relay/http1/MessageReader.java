@@ -31,8 +31,6 @@ final class MessageReader {
         UNTIL_CLOSE, DONE, STOPPED }
 
     private static final byte[] NO_BYTES = new byte[0];
-    private static final long CHUNKED = -1;
-    private static final long UNTIL_CLOSE = -2;
 
     private final boolean server;
     private final Http1Config config;
@@ -386,27 +384,9 @@ final class MessageReader {
     }
 
     private void requestHead(List<Http1Event> out) {
-        // RFC 9112 §3.2: exactly one valid Host in HTTP/1.1; at most one in HTTP/1.0.
-        int hosts = Syntax.count(fields, "host");
-        if (hosts > 1) {
-            throw bad(400, "more than one Host field");
-        }
-        if (hosts == 0 && version == Http1Version.HTTP_1_1) {
-            throw bad(400, "missing Host field");
-        }
-        String host = Syntax.first(fields, "host");
-        if (host != null) {
-            String why = RequestTarget.hostPort(host, false, true);
-            if (why != null) {
-                throw bad(400, "invalid Host field: " + why);
-            }
-        }
-        String authority = RequestTarget.authorityOf(method, target);
-        if (authority == null) {
-            authority = host == null ? "" : host;
-        }
-        long length = requestBodyLength();
-        BodyFraming framing = length == CHUNKED ? BodyFraming.CHUNKED
+        String authority = Framing.requestAuthority(method, target, fields, version);
+        long length = Framing.requestBodyLength(fields, version, config.maxBodyLength());
+        BodyFraming framing = length == Framing.CHUNKED ? BodyFraming.CHUNKED
                 : length == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
         if (method.equals("CONNECT") && framing != BodyFraming.NONE) {
             throw bad(400, "CONNECT request with content");
@@ -416,53 +396,6 @@ final class MessageReader {
                 && Syntax.hasToken(fields, "expect", "100-continue");
         out.add(new RequestHead(method, target, version, fields, authority, framing, length, expectContinue));
         startBody(framing, length, out);
-    }
-
-    /** RFC 9112 §6.3 for requests: the length (0 when there is no framing field), or {@link #CHUNKED}. */
-    private long requestBodyLength() {
-        boolean te = Syntax.count(fields, "transfer-encoding") > 0;
-        long length = Syntax.contentLength(fields);
-        if (te) {
-            if (version == Http1Version.HTTP_1_0) {
-                // §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
-                throw bad(400, "Transfer-Encoding in an HTTP/1.0 request");
-            }
-            if (length != -1) {
-                throw bad(400, "both Content-Length and Transfer-Encoding");
-            }
-            requireChunkedLast(Syntax.elements(fields, "transfer-encoding"));
-            return CHUNKED;
-        }
-        if (length == -2) {
-            throw bad(400, "invalid Content-Length");
-        }
-        if (length > config.maxBodyLength()) {
-            throw bad(413, "Content-Length above the limit");
-        }
-        return Math.max(length, 0);
-    }
-
-    /**
-     * §6.3: chunked must be the final coding, exactly once, or the length cannot be determined (400, MUST). When it
-     * is, other codings in front of it are ones we do not implement (§6.1: 501).
-     */
-    private void requireChunkedLast(List<String> codings) {
-        int chunked = 0;
-        for (String c : codings) {
-            if (c.isEmpty()) {
-                throw bad(400, "empty element in Transfer-Encoding");
-            }
-            if (c.equalsIgnoreCase("chunked")) {
-                chunked++;
-            }
-        }
-        boolean last = codings.get(codings.size() - 1).equalsIgnoreCase("chunked");
-        if (!last || chunked != 1) {
-            throw bad(400, "chunked is not the final transfer coding, exactly once");
-        }
-        if (codings.size() > 1) {
-            throw bad(501, "transfer coding not implemented");
-        }
     }
 
     private void responseHead(ByteBuffer src, List<Http1Event> out) {
@@ -489,47 +422,17 @@ final class MessageReader {
         }
         // RFC 9112 §6.3 item 1: no content after HEAD, 204 or 304, whatever the fields say.
         boolean noContent = requestMethod.equals("HEAD") || status == 204 || status == 304;
-        long length = noContent ? 0 : responseBodyLength();
+        long length = noContent ? 0 : Framing.responseBodyLength(fields, version, config.maxBodyLength());
         BodyFraming framing;
-        if (length == CHUNKED) {
+        if (length == Framing.CHUNKED) {
             framing = BodyFraming.CHUNKED;
-        } else if (length == UNTIL_CLOSE) {
+        } else if (length == Framing.UNTIL_CLOSE) {
             framing = BodyFraming.UNTIL_CLOSE;
         } else {
             framing = length == 0 ? BodyFraming.NONE : BodyFraming.CONTENT_LENGTH;
         }
         out.add(new ResponseHead(status, reason, version, fields, framing, length < 0 ? -1 : length));
         startBody(framing, length, out);
-    }
-
-    /**
-     * RFC 9112 §6.3 for responses: the length, {@link #CHUNKED} or {@link #UNTIL_CLOSE}. Stricter than §6.3 item 4: a
-     * Transfer-Encoding other than exactly "chunked" is an error rather than a close-delimited body, because we
-     * never offer other codings (no TE field) and cannot pass them on to HTTP/2.
-     */
-    private long responseBodyLength() {
-        boolean te = Syntax.count(fields, "transfer-encoding") > 0;
-        long length = Syntax.contentLength(fields);
-        if (te) {
-            if (version == Http1Version.HTTP_1_0) {
-                throw bad(502, "Transfer-Encoding in an HTTP/1.0 response");
-            }
-            if (length != -1) {
-                throw bad(502, "both Content-Length and Transfer-Encoding");
-            }
-            List<String> codings = Syntax.elements(fields, "transfer-encoding");
-            if (codings.size() != 1 || !codings.get(0).equalsIgnoreCase("chunked")) {
-                throw bad(502, "unsupported transfer coding");
-            }
-            return CHUNKED;
-        }
-        if (length == -2) {
-            throw bad(502, "invalid Content-Length");
-        }
-        if (length > config.maxBodyLength()) {
-            throw bad(502, "Content-Length above the limit");
-        }
-        return length == -1 ? UNTIL_CLOSE : length;
     }
 
     private void switched(ByteBuffer src, List<Http1Event> out) {
@@ -591,29 +494,15 @@ final class MessageReader {
         return true;
     }
 
-    /** RFC 9112 §7.1: chunk-size [ chunk-ext ] CRLF. Extensions are validated, then ignored. */
+    /** RFC 9112 §7.1: chunk-size [ chunk-ext ] CRLF. */
     private boolean chunkSize(ByteBuffer src) {
         int lf = findLf(src, config.maxChunkLineLength(), 400, "chunk-size line");
         if (lf < 0) {
             return false;
         }
-        int i = src.position();
-        int to = lf - 1;
+        int from = src.position();
         src.position(lf + 1);
-        long size = 0;
-        int significant = 0;
-        int digitsFrom = i;
-        for (int h; i < to && (h = Syntax.hexValue(src.get(i))) >= 0; i++) {
-            // Leading zeros are fine; more than 15 significant hex digits could overflow a long.
-            if ((significant > 0 || h != 0) && ++significant > 15) {
-                throw bad(400, "chunk size too large");
-            }
-            size = size * 16 + h;
-        }
-        if (i == digitsFrom) {
-            throw bad(400, "invalid chunk size");
-        }
-        chunkExtensions(src, i, to);
+        long size = ChunkLine.size(src, from, lf - 1);
         if (size == 0) {
             fields.clear();
             sectionBytes = 0;
@@ -627,65 +516,6 @@ final class MessageReader {
             step = Step.CHUNK_DATA;
         }
         return true;
-    }
-
-    /** *( BWS ";" BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ] ). */
-    private void chunkExtensions(ByteBuffer src, int i, int to) {
-        while (i < to) {
-            i = skipWhitespace(src, i, to);
-            if (i == to || src.get(i) != ';') {
-                throw bad(400, "invalid chunk extension");
-            }
-            i = skipWhitespace(src, i + 1, to);
-            int name = i;
-            while (i < to && Syntax.isTchar(src.get(i))) {
-                i++;
-            }
-            if (i == name) {
-                throw bad(400, "invalid chunk extension name");
-            }
-            int afterName = i;
-            i = skipWhitespace(src, i, to);
-            if (i < to && src.get(i) == '=') {
-                i = skipWhitespace(src, i + 1, to);
-                if (i < to && src.get(i) == '"') {
-                    i = quotedString(src, i, to);
-                } else {
-                    i = tokenEnd(src, i, to);
-                }
-            } else {
-                i = afterName;
-            }
-        }
-    }
-
-    private int tokenEnd(ByteBuffer src, int i, int to) {
-        int from = i;
-        while (i < to && Syntax.isTchar(src.get(i))) {
-            i++;
-        }
-        if (i == from) {
-            throw bad(400, "invalid chunk extension value");
-        }
-        return i;
-    }
-
-    /** RFC 9110 §5.6.4 quoted-string starting at the opening quote; returns the index after the closing one. */
-    private int quotedString(ByteBuffer src, int i, int to) {
-        for (i++; i < to; i++) {
-            int c = src.get(i) & 0xFF;
-            if (c == '"') {
-                return i + 1;
-            }
-            if (c == '\\') {
-                if (++i == to || !Syntax.isFieldContent(src.get(i))) {
-                    break;
-                }
-            } else if (!Syntax.isFieldContent(c)) {
-                break;
-            }
-        }
-        throw bad(400, "invalid quoted-string in chunk extension");
     }
 
     private boolean chunkEnd(ByteBuffer src) {
@@ -743,13 +573,6 @@ final class MessageReader {
             }
         }
         return -1;
-    }
-
-    private static int skipWhitespace(ByteBuffer src, int i, int to) {
-        while (i < to && Syntax.isWhitespace(src.get(i))) {
-            i++;
-        }
-        return i;
     }
 
     private String latin1(ByteBuffer src, int from, int to, boolean lowerCase) {
