@@ -98,7 +98,7 @@ public final class Http1Connection {
      * yet (the next pipelined request). Stop reading the socket; {@link #receiveData} refuses input meanwhile.
      */
     public boolean readPaused() {
-        return theirState == DONE && reader.buffered() >= maxBufferedInput;
+        return (theirState == DONE || theirState == MUST_CLOSE) && reader.buffered() >= maxBufferedInput;
     }
 
     // ---- input
@@ -133,8 +133,9 @@ public final class Http1Connection {
         }
         List<Http1Event> events = new ArrayList<>(2);
         if (!reader.eofSeen()) {
+            // Complete requests already held are still answered (a client may half-close after pipelining);
+            // ConnectionClosed or Malformed end keep-alive once the input is used up.
             reader.feedEof(events);
-            keepAlive = false;
             apply(events);
         }
         return events;
@@ -221,10 +222,14 @@ public final class Http1Connection {
             }
             if (theirState == DONE) {
                 theirState = MUST_CLOSE;
-                reader.stop(); // held pipelined input will never be answered
             }
             if (ourState == IDLE && (theirState == CLOSED || theirState == ERROR)) {
                 ourState = MUST_CLOSE; // nothing in progress and nothing more can come
+            }
+            if (ourState == MUST_CLOSE && theirState == MUST_CLOSE) {
+                // Held pipelined input will never be answered. (Kept until now: a 101 or a 2xx to CONNECT on a
+                // "close" request still claims it as tunnel bytes.)
+                reader.stop();
             }
         }
     }
@@ -362,7 +367,7 @@ public final class Http1Connection {
         check(MessageWriter.fieldProblem(headers, false));
         long length = declaredLength(headers);
         boolean chunked = declaredChunked(headers, length);
-        boolean tunnel = "CONNECT".equals(requestMethod) && status < 300 && theirState == DONE;
+        boolean tunnel = "CONNECT".equals(requestMethod) && status < 300;
         boolean noContent = "HEAD".equals(requestMethod) || status == 204 || status == 304;
         if ((status == 204 || tunnel) && (length != -1 || chunked)) {
             throw new Http1Exception("no Content-Length or Transfer-Encoding in a 204 or a 2xx to CONNECT"

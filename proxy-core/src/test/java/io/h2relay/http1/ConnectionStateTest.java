@@ -314,6 +314,32 @@ class ConnectionStateTest {
 
     @ParameterizedTest
     @EnumSource(Split.class)
+    void pipelinedRequestsBeforeAHalfCloseAreAllAnswered(Split split) {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        split.feed(server, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of(), server.receiveEof(), "reported after the held request");
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", drain(server));
+        List<Http1Event> second = server.pollEvents();
+        assertEquals("/2", request(second, 0).target());
+        assertEquals(new ConnectionClosed(), second.get(second.size() - 1));
+        server.sendResponseHead(200, List.of(), true);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", drain(server));
+        assertEquals(Http1State.MUST_CLOSE, server.ourState());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Split.class)
+    void aTunnelOnAConnectionCloseRequestStillGetsItsEarlyBytes(Split split) {
+        Http1Connection server = new Http1Connection(Http1Role.SERVER);
+        split.feed(server, "CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\nConnection: close\r\n\r\nearly");
+        server.sendResponseHead(200, List.of(), false);
+        assertEquals("early", Wire.text(server.takeTrailingData()));
+        assertEquals(Http1State.SWITCHED, server.ourState());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Split.class)
     void theEndOfStreamInsideARequestIsMalformed(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
         split.feed(server, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc");
