@@ -126,10 +126,14 @@ public final class Http1Connection {
         return events;
     }
 
-    /** The peer closed its sending side. Yields EndOfMessage for a close-delimited body, ConnectionClosed or Malformed. */
+    /**
+     * The peer closed its sending side. Yields EndOfMessage for a close-delimited body, ConnectionClosed or
+     * Malformed; nothing while a pipelined request is still held (it is reported when polled).
+     */
     public List<Http1Event> receiveEof() {
         if (ourState == SWITCHED) {
-            throw new Http1Exception("the connection switched protocols; its end of stream belongs to the new protocol");
+            throw new Http1Exception("the connection switched protocols; its end of stream belongs to the new"
+                    + " protocol");
         }
         List<Http1Event> events = new ArrayList<>(2);
         if (!reader.eofSeen()) {
@@ -305,7 +309,8 @@ public final class Http1Connection {
     public void sendInformational(int status, List<Http1Field> headers) {
         requireRole(Http1Role.SERVER, "sendInformational");
         if (ourState != SEND_RESPONSE || theirState == ERROR) {
-            throw new Http1Exception("no request to answer with a 1xx: our state " + ourState + ", theirs " + theirState);
+            throw new Http1Exception("no request to answer with a 1xx: our state " + ourState + ", theirs "
+                    + theirState);
         }
         if (status < 100 || status > 199) {
             throw new Http1Exception("not an informational status: " + status);

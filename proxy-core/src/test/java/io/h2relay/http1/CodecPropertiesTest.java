@@ -37,7 +37,8 @@ class CodecPropertiesTest {
         }
     }
 
-    private static final String TCHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String TCHARS =
+            "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final String PCHARS = "abcXYZ019-._~!$&'()*+,;=:@/";
 
     private static Arbitrary<String> token(int max) {
@@ -78,7 +79,8 @@ class CodecPropertiesTest {
     Arbitrary<Message> responses() {
         Arbitrary<String> status = Arbitraries.integers().between(200, 599).filter(s -> s != 204 && s != 304)
                 .map(String::valueOf);
-        Arbitrary<String> reason = Arbitraries.strings().withChars("OK Fine\tabcXYZ\u00e9".toCharArray()).ofMaxLength(12);
+        Arbitrary<String> reason = Arbitraries.strings().withChars("OK Fine\tabcXYZ\u00e9".toCharArray())
+                .ofMaxLength(12);
         return Combinators.combine(status, reason, fields(6), chunks(), Arbitraries.of(true, false), fields(3),
                 Arbitraries.of(true, false))
                 .as((s, r, h, c, cl, t, info) -> new Message(s, r, h, c, cl, cl ? List.of() : t, info));
@@ -229,7 +231,8 @@ class CodecPropertiesTest {
     private static Arbitrary<byte[]> mutated(List<String> corpus) {
         Arbitrary<String> base = Arbitraries.of(corpus).list().ofMinSize(1).ofMaxSize(3).map(l -> String.join("", l));
         Arbitrary<List<int[]>> edits = Combinators.combine(Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 10_000).withoutEdgeCases(), Arbitraries.integers().between(0, MUTATIONS.size() - 1))
+                Arbitraries.integers().between(0, 10_000).withoutEdgeCases(),
+                Arbitraries.integers().between(0, MUTATIONS.size() - 1))
                 .as((kind, at, what) -> new int[] {kind, at, what}).list().ofMaxSize(3);
         return Combinators.combine(base, edits).as((text, list) -> {
             StringBuilder b = new StringBuilder(text);
@@ -269,8 +272,9 @@ class CodecPropertiesTest {
     void mutatedResponsesNeverThrowAndIgnoreHowTheyAreSplit(@ForAll("mutatedResponses") byte[] input,
             @ForAll("cuts") List<Integer> cuts, @ForAll("methods") String method) {
         List<Http1Field> upgrade = List.of(Http1Field.of("Connection", "upgrade"), Http1Field.of("Upgrade", "x"));
-        assertSameSplitResults(Wire.fetch(Http1Config.defaults(), method, input, new int[] {input.length}, true, upgrade),
-                Wire.fetch(Http1Config.defaults(), method, input, Wire.fromCuts(input.length, cuts), true, upgrade));
+        Http1Config config = Http1Config.defaults();
+        assertSameSplitResults(Wire.fetch(config, method, input, new int[] {input.length}, true, upgrade),
+                Wire.fetch(config, method, input, Wire.fromCuts(input.length, cuts), true, upgrade));
     }
 
     @Property(tries = 300)
@@ -284,8 +288,9 @@ class CodecPropertiesTest {
     void arbitraryInputToAClientNeverThrowsAndIgnoresHowItIsSplit(@ForAll("httpish") byte[] input,
             @ForAll("cuts") List<Integer> cuts, @ForAll("methods") String method) {
         List<Http1Field> upgrade = List.of(Http1Field.of("Connection", "upgrade"), Http1Field.of("Upgrade", "x"));
-        assertSameSplitResults(Wire.fetch(Http1Config.defaults(), method, input, new int[] {input.length}, true, upgrade),
-                Wire.fetch(Http1Config.defaults(), method, input, Wire.fromCuts(input.length, cuts), true, upgrade));
+        Http1Config config = Http1Config.defaults();
+        assertSameSplitResults(Wire.fetch(config, method, input, new int[] {input.length}, true, upgrade),
+                Wire.fetch(config, method, input, Wire.fromCuts(input.length, cuts), true, upgrade));
     }
 
     @Provide

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Keep-alive, pipelining, 100-continue, protocol switches and end of stream (RFC 9112 §9, RFC 9110 §7.8, §10.1.1). */
+/**
+ * Keep-alive, pipelining, 100-continue, protocol switches and end of stream (RFC 9112 §9, RFC 9110 §7.8, §10.1.1).
+ */
 class ConnectionStateTest {
 
     private static final List<Http1Field> HOST = List.of(Http1Field.of("Host", "a"));
@@ -135,7 +137,8 @@ class ConnectionStateTest {
     @EnumSource(Split.class)
     void pipelinedRequestsAreHeldUntilTheCurrentResponseIsComplete(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
-        List<Http1Event> first = split.feed(server, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
+        List<Http1Event> first = split.feed(server, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\n"
+                + "Host: a\r\n\r\n"
                 + "GET /3 HTTP/1.1\r\nHost: a\r\n\r\n");
         assertEquals(2, first.size());
         assertEquals("/1", request(first, 0).target());
@@ -168,7 +171,8 @@ class ConnectionStateTest {
     @EnumSource(Split.class)
     void pipelinedInputIsDroppedWhenTheConnectionWillClose(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
-        split.feed(server, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\nHost: a\r\n\r\n");
+        split.feed(server, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n"
+                + "Host: a\r\n\r\n");
         server.sendResponseHead(200, List.of(), true);
         assertEquals(List.of(), server.pollEvents());
         assertEquals(List.of(), split.feed(server, "GET /later HTTP/1.1\r\nHost: a\r\n\r\n"));
@@ -178,7 +182,8 @@ class ConnectionStateTest {
     @EnumSource(Split.class)
     void expectContinueLetsTheServerSend100BeforeTheBody(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
-        List<Http1Event> head = split.feed(server, "PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        List<Http1Event> head = split.feed(server, "PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5\r\n\r\n");
         assertTrue(request(head, 0).expectContinue());
         assertTrue(server.peerAwaitsContinue());
         server.sendInformational(100, List.of());
@@ -227,7 +232,8 @@ class ConnectionStateTest {
     @EnumSource(Split.class)
     void a101SwitchesProtocolsAndHandsOverWhatFollowedTheRequest(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
-        List<Http1Event> events = split.feed(server, "GET /chat HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n"
+        List<Http1Event> events = split.feed(server, "GET /chat HTTP/1.1\r\nHost: a\r\n"
+                + "Connection: keep-alive, Upgrade\r\n"
                 + "Upgrade: websocket\r\n\r\n\u0081\u0085frame");
         assertEquals(List.of(RequestHead.class, EndOfMessage.class), events.stream().map(Object::getClass).toList());
         server.sendInformational(101, List.of(Http1Field.of("Connection", "Upgrade"),
@@ -261,8 +267,10 @@ class ConnectionStateTest {
         assertThrows(Http1Exception.class, () -> upgrade.sendInformational(101, List.of()));
         assertEquals("", drain(upgrade));
         Http1Connection withBody = new Http1Connection(Http1Role.SERVER);
-        split.feed(withBody, "POST / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: h2c\r\nContent-Length: 3\r\n\r\n");
-        assertThrows(Http1Exception.class, () -> withBody.sendInformational(101, List.of(Http1Field.of("Upgrade", "h2c"))),
+        split.feed(withBody, "POST / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: h2c\r\n"
+                + "Content-Length: 3\r\n\r\n");
+        assertThrows(Http1Exception.class,
+                () -> withBody.sendInformational(101, List.of(Http1Field.of("Upgrade", "h2c"))),
                 "the whole request must arrive before switching");
     }
 
@@ -271,8 +279,9 @@ class ConnectionStateTest {
     void a2xxToConnectTurnsTheConnectionIntoATunnel(Split split) {
         Http1Connection server = new Http1Connection(Http1Role.SERVER);
         split.feed(server, "CONNECT db:5432 HTTP/1.1\r\nHost: db:5432\r\n\r\nearly-bytes");
-        assertThrows(Http1Exception.class, () -> server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "0")),
-                false), "RFC 9110 §9.3.6: no framing fields in a 2xx to CONNECT");
+        assertThrows(Http1Exception.class,
+                () -> server.sendResponseHead(200, List.of(Http1Field.of("Content-Length", "0")), false),
+                "RFC 9110 §9.3.6: no framing fields in a 2xx to CONNECT");
         server.sendResponseHead(200, List.of(), false);
         assertEquals("HTTP/1.1 200 OK\r\n\r\n", drain(server));
         assertEquals(Http1State.SWITCHED, server.theirState());

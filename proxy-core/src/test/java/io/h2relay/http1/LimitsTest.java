@@ -53,7 +53,8 @@ class LimitsTest {
 
     @Test
     void tooManyHeaderFieldsIs431() {
-        assertEquals(4, request(serve("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"), 0).headers().size());
+        assertEquals(4, request(serve("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n"
+                + "\r\n"), 0).headers().size());
         assertEquals(431, status("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"));
     }
 

@@ -85,7 +85,8 @@ class RequestParsingTest {
 
     @Test
     void acceptsLeadingZerosInContentLength() {
-        List<Http1Event> events = serveAllSplits("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0000000000000000000000003"
+        List<Http1Event> events = serveAllSplits("POST / HTTP/1.1\r\nHost: a\r\n"
+                + "Content-Length: 0000000000000000000000003"
                 + "\r\n\r\nabc");
         assertEquals("abc", body(events));
     }
@@ -136,7 +137,8 @@ class RequestParsingTest {
 
     @Test
     void absoluteFormTargetSuppliesTheAuthorityAndPath() {
-        RequestHead h = request(serveAllSplits("GET http://Example.com:8080/a/b?c=d HTTP/1.1\r\nHost: other\r\n\r\n"), 0);
+        RequestHead h = request(serveAllSplits("GET http://Example.com:8080/a/b?c=d HTTP/1.1\r\nHost: other\r\n"
+                + "\r\n"), 0);
         assertEquals("http://Example.com:8080/a/b?c=d", h.target());
         assertEquals("Example.com:8080", h.authority(), "RFC 9112 §3.2.2: the target wins over Host");
         assertEquals("/a/b?c=d", h.path());

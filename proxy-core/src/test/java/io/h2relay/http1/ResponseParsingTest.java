@@ -100,7 +100,8 @@ class ResponseParsingTest {
 
     @Test
     void a101ToAnUpgradeHandsTheRemainingBytesOver() {
-        List<Http1Field> upgrade = List.of(Http1Field.of("Connection", "Upgrade"), Http1Field.of("Upgrade", "websocket"));
+        List<Http1Field> upgrade =
+                List.of(Http1Field.of("Connection", "Upgrade"), Http1Field.of("Upgrade", "websocket"));
         List<Http1Event> events = fetchAllSplits(Http1Config.defaults(), "GET",
                 "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\u0081\u0002hi",
                 false, upgrade);
@@ -108,8 +109,10 @@ class ResponseParsingTest {
         assertEquals("\u0081\u0002hi", Wire.trailing(events));
 
         Http1Connection client = new Http1Connection(Http1Role.CLIENT);
-        client.sendRequestHead("GET", "/chat", List.of(Http1Field.of("Host", "a"), upgrade.get(0), upgrade.get(1)), true);
-        client.receiveData(ByteBuffer.wrap(Wire.bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")));
+        client.sendRequestHead("GET", "/chat", List.of(Http1Field.of("Host", "a"), upgrade.get(0), upgrade.get(1)),
+                true);
+        client.receiveData(ByteBuffer.wrap(Wire.bytes("HTTP/1.1 101 Switching Protocols\r\n"
+                + "Upgrade: websocket\r\n\r\n")));
         assertEquals(Http1State.SWITCHED, client.ourState());
         assertEquals(Http1State.SWITCHED, client.theirState());
         assertThrows(Http1Exception.class, () -> client.receiveData(ByteBuffer.allocate(1)));
@@ -145,7 +148,8 @@ class ResponseParsingTest {
         List<Http1Event> events = fetchAllSplits("GET", "HTTP/1.1 200 OK\r\n\r\nall of this", true);
         assertEquals(BodyFraming.UNTIL_CLOSE, head(events, 0).framing());
         assertEquals("all of this", body(events));
-        assertEquals(List.of(new EndOfMessage(), new ConnectionClosed()), events.subList(events.size() - 2, events.size()));
+        assertEquals(List.of(new EndOfMessage(), new ConnectionClosed()),
+                events.subList(events.size() - 2, events.size()));
     }
 
     @Test
@@ -166,7 +170,8 @@ class ResponseParsingTest {
 
     @Test
     void responseFramingConflictsAreRefused() {
-        assertMalformed502("GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertMalformed502("GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\n");
         assertMalformed502("GET", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         assertMalformed502("GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
         assertMalformed502("GET", "HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\nabcd");

@@ -142,7 +142,8 @@ class SerializationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a\rb", "a\nb", "a\r\nInjected: yes", "a\u0000b", "a\u007fb", "a\u001bb", " lead", "trail\t",
+    @ValueSource(strings = {"a\rb", "a\nb", "a\r\n"
+            + "Injected: yes", "a\u0000b", "a\u007fb", "a\u001bb", " lead", "trail\t",
             "\u0100"})
     void refusesFieldValuesThatCouldSplitOrCorruptTheMessage(String value) {
         Http1Connection server = server();
@@ -157,7 +158,8 @@ class SerializationTest {
     @ValueSource(strings = {"", "Bad Name", "Bad:Name", "Bad\r\nName", "N\u0000", "caf\u00e9", "(x)"})
     void refusesInvalidFieldNames(String name) {
         Http1Connection client = new Http1Connection(Http1Role.CLIENT);
-        assertThrows(Http1Exception.class, () -> client.sendRequestHead("GET", "/", fields("Host", "a", name, "v"), true));
+        assertThrows(Http1Exception.class,
+                () -> client.sendRequestHead("GET", "/", fields("Host", "a", name, "v"), true));
         assertEquals("", drain(client));
         assertEquals(Http1State.IDLE, client.ourState());
     }
@@ -202,7 +204,8 @@ class SerializationTest {
         }
         assertThrows(Http1Exception.class, () -> client.sendRequestHead("POST", "/",
                 fields("Host", "a", "Content-Length", "3"), true), "a length but no body");
-        assertThrows(Http1Exception.class, () -> client.sendRequestHead("CONNECT", "a:1", fields("Host", "a:1"), false));
+        assertThrows(Http1Exception.class,
+                () -> client.sendRequestHead("CONNECT", "a:1", fields("Host", "a:1"), false));
         assertEquals("", drain(client));
     }
 
@@ -233,7 +236,8 @@ class SerializationTest {
 
     @Test
     void informationalResponsesCarryNoFramingFields() {
-        Http1Connection server = serverWith("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nExpect: 100-continue\r\n\r\n");
+        Http1Connection server = serverWith("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+                + "Expect: 100-continue\r\n\r\n");
         assertThrows(Http1Exception.class, () -> server.sendInformational(100, fields("Content-Length", "0")));
         assertThrows(Http1Exception.class, () -> server.sendInformational(200, List.of()));
         server.sendInformational(103, fields("Link", "</a.css>; rel=preload"));

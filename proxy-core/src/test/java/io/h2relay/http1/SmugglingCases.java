@@ -137,13 +137,15 @@ final class SmugglingCases {
             c("chunk size overflow", POST + "Transfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\nhello\r\n", 400, 1),
             c("chunk size 2^64+5 wraps", POST + "Transfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n"
                     + "0\r\n\r\n", 400, 1),
-            c("chunk longer than its size", POST + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", 400, 1),
+            c("chunk longer than its size", POST + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n"
+                    + "\r\n", 400, 1),
             c("chunk without CRLF", POST + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello0\r\n\r\n", 400, 1),
             c("chunk ext without name", POST + "Transfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", 400, 1),
             c("chunk ext without value", POST + "Transfer-Encoding: chunked\r\n\r\n5;a=\r\nhello\r\n0\r\n\r\n", 400, 1),
             c("chunk ext open quote", POST + "Transfer-Encoding: chunked\r\n\r\n5;a=\"b\r\nhello\r\n0\r\n\r\n", 400, 1),
             c("chunk ext bare CR", POST + "Transfer-Encoding: chunked\r\n\r\n5;a\rb\r\nhello\r\n0\r\n\r\n", 400, 1),
-            c("chunk ext trailing space", POST + "Transfer-Encoding: chunked\r\n\r\n5;a \r\nhello\r\n0\r\n\r\n", 400, 1),
+            c("chunk ext trailing space", POST + "Transfer-Encoding: chunked\r\n\r\n5;a \r\nhello\r\n0\r\n"
+                    + "\r\n", 400, 1),
             c("trailer obs-fold", POST + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: y\r\n z\r\n\r\n", 400, 1),
             c("trailer bare LF", POST + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: y\n\r\n", 400, 1),
             c("trailer space before colon", POST + "Transfer-Encoding: chunked\r\n\r\n0\r\nX : y\r\n\r\n", 400, 1));
