@@ -291,7 +291,7 @@ public final class Http1Connection {
         writer.endHead();
         writer.begin(framing, length);
         ourFraming = framing;
-        keepAlive = !Syntax.hasToken(headers, "connection", "close");
+        keepAlive &= !Syntax.hasToken(headers, "connection", "close");
         reader.expectResponse(method, upgrade);
         ourState = BODY;
         theirState = SEND_RESPONSE;

@@ -31,6 +31,7 @@ final class MessageReader {
         UNTIL_CLOSE, DONE, STOPPED }
 
     private static final byte[] NO_BYTES = new byte[0];
+    private static final int RETAINED_BUFFER = 16 * 1024;
 
     private final boolean server;
     private final Http1Config config;
@@ -115,10 +116,6 @@ final class MessageReader {
     void stop() {
         step = Step.STOPPED;
         start = end = 0;
-    }
-
-    boolean messageDone() {
-        return step == Step.DONE;
     }
 
     int buffered() {
@@ -597,6 +594,9 @@ final class MessageReader {
     private void compact() {
         if (start == end) {
             start = end = 0;
+            if (buf.length > RETAINED_BUFFER) {
+                buf = NO_BYTES; // a burst of pipelined input must not pin its buffer for the connection's life
+            }
         } else if (start > 0) {
             System.arraycopy(buf, start, buf, 0, end - start);
             end -= start;
