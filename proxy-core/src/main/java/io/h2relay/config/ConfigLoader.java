@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -119,7 +120,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String unknownKeyMessage(String key, java.util.Set<String> known) {
+    private static String unknownKeyMessage(String key, Set<String> known) {
         String closest = null;
         int best = 3; // suggest only near misses
         for (String k : known) {

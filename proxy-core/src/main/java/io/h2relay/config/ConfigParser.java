@@ -252,8 +252,18 @@ final class ConfigParser {
         int stream = s.bytesInt("stream-window", 1, FlowControlConfig.MAX_WINDOW);
         int connection = s.bytesInt("connection-window", FlowControlConfig.INITIAL_CONNECTION_WINDOW,
                 FlowControlConfig.MAX_WINDOW);
-        long streamBuffer = s.bytes("max-stream-buffer", stream, Long.MAX_VALUE);
-        long connectionBuffer = s.bytes("max-connection-buffer", Math.max(connection, streamBuffer), Long.MAX_VALUE);
+        long streamBuffer = s.bytes("max-stream-buffer", 1, Long.MAX_VALUE);
+        long connectionBuffer = s.bytes("max-connection-buffer", 1, Long.MAX_VALUE);
+        // The proxy grants credit only for bytes it can hold: a peer may always send a full window.
+        if (streamBuffer < stream) {
+            throw Section.fail(s.item("max-stream-buffer"), streamBuffer + " bytes cannot hold stream-window ("
+                    + stream + " bytes)");
+        }
+        if (connectionBuffer < Math.max(connection, streamBuffer)) {
+            throw Section.fail(s.item("max-connection-buffer"), connectionBuffer + " bytes cannot hold "
+                    + (connection >= streamBuffer ? "connection-window (" + connection : "max-stream-buffer ("
+                    + streamBuffer) + " bytes)");
+        }
         return new FlowControlConfig(stream, connection, streamBuffer, connectionBuffer);
     }
 

@@ -1,6 +1,7 @@
 package io.h2relay.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -73,7 +74,7 @@ public record Endpoint(Scheme scheme, String host, int port) {
         if (sep < 0) {
             throw new IllegalArgumentException("'" + url + "' is not a URL (use " + Scheme.supported() + ")");
         }
-        String schemeText = url.substring(0, sep).toLowerCase(java.util.Locale.ROOT);
+        String schemeText = url.substring(0, sep).toLowerCase(Locale.ROOT);
         Scheme scheme = Arrays.stream(Scheme.values()).filter(s -> s.prefix.equals(schemeText)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
                         "unsupported scheme '" + url.substring(0, sep) + "' (use " + Scheme.supported() + ")"));

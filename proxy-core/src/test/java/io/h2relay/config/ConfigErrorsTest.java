@@ -3,6 +3,7 @@ package io.h2relay.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -214,8 +215,15 @@ class ConfigErrorsTest {
 
     @Test
     void boundsThatDependOnEachOtherAreChecked() {
-        assertEquals("test.conf:1: h2relay.flow-control.max-stream-buffer: 65536 bytes out of range "
-                + "1048576..9223372036854775807", problem("h2relay.flow-control.max-stream-buffer = 64 KiB"));
+        assertEquals("test.conf:1: h2relay.flow-control.max-stream-buffer: 65536 bytes cannot hold stream-window "
+                + "(1048576 bytes)", problem("h2relay.flow-control.max-stream-buffer = 64 KiB"));
+        assertEquals("test.conf:1: h2relay.flow-control.max-connection-buffer: 2097152 bytes cannot hold "
+                + "connection-window (4194304 bytes)", problem("h2relay.flow-control.max-connection-buffer = 2 MiB"));
+        assertEquals("test.conf:2: h2relay.flow-control.max-connection-buffer: 5242880 bytes cannot hold "
+                + "max-stream-buffer (8388608 bytes)", problem("""
+                h2relay.flow-control { stream-window = 8 MiB, max-stream-buffer = 8 MiB
+                  max-connection-buffer = 5 MiB }
+                """));
         assertEquals("test.conf:1: h2relay.limits.max-frame-size: 1024 bytes out of range 16384..16777215",
                 problem("h2relay.limits.max-frame-size = 1 KiB"));
         assertEquals("test.conf:1: h2relay.flow-control.connection-window: 1000 bytes out of range 65535..2147483647",
@@ -247,7 +255,7 @@ class ConfigErrorsTest {
     @Test
     void aMissingFileIsReportedByItsPath() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> ConfigLoader.load(java.nio.file.Path.of("target/no-such-dir/h2relay.conf")));
+                () -> ConfigLoader.load(Path.of("target/no-such-dir/h2relay.conf")));
         assertEquals("target/no-such-dir/h2relay.conf: no such file, or it cannot be read", e.getMessage());
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,8 +73,8 @@ class ReferenceConfTest {
                 assertTrue(text.contains("`" + k.path() + ".<name>`"), k.path() + " has no section in " + doc);
                 continue;
             }
-            String key = String.join(".", java.util.Arrays.copyOfRange(parts, keyStart, parts.length));
-            String section = String.join(".", java.util.Arrays.copyOfRange(parts, 0, keyStart));
+            String key = String.join(".", Arrays.copyOfRange(parts, keyStart, parts.length));
+            String section = String.join(".", Arrays.copyOfRange(parts, 0, keyStart));
             if (!text.contains("| `" + key + "` |") || !text.contains(section)) {
                 missing.add(k.path());
             }

@@ -3,13 +3,14 @@ package io.h2relay.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.h2relay.config.ConfigLoader;
-import io.h2relay.config.ForwardingConfig;
 import io.h2relay.config.ForwardingConfig.Node;
+import io.h2relay.config.ForwardingConfig;
 import io.h2relay.hpack.Header;
 import io.h2relay.proxy.ForwardingHeaders.ClientConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class ForwardingHeadersTest {
             new ClientConnection(at("2001:db8:cafe:0:0:0:0:17", 4711), at("::1", 8080), "https", "1.1");
 
     private static List<Header> get(String path, Header... more) {
-        List<Header> fields = new java.util.ArrayList<>(List.of(Header.of(":method", "GET"),
+        List<Header> fields = new ArrayList<>(List.of(Header.of(":method", "GET"),
                 Header.of(":scheme", "http"), Header.of(":authority", "www.example.com"), Header.of(":path", path)));
         fields.addAll(List.of(more));
         return fields;
