@@ -9,6 +9,11 @@ import java.util.Objects;
  * A route ready for requests: its configuration, the cluster it sends to, the timeout in force and its compiled
  * header edits.
  *
+ * <p>A request crosses in this order: {@link ForwardingHeaders#request} (connection-specific fields out, forwarding
+ * fields in), then {@link #requestHeaders()}, with {@link RouteMatch#path()} as the upstream {@code :path}. A
+ * response: {@link ForwardingHeaders#response}, then {@link #responseHeaders()}; trailers both ways:
+ * {@link ForwardingHeaders#withoutConnectionSpecific}.
+ *
  * @param timeout the route's own timeout, else the cluster's request-timeout; {@link Duration#ZERO} waits forever
  */
 public record Route(
