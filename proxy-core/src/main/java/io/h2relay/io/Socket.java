@@ -21,7 +21,10 @@ public sealed interface Socket permits ClassicSocket, StreamSocket {
     /** Acknowledges the last {@link SocketEvent.Received}: the transport may read again. Extra calls do nothing. */
     void resumeReading();
 
-    /** Queues bytes for the peer. Never blocks and never fails; a broken connection shows as an event instead. */
+    /**
+     * Queues bytes for the peer. Never blocks and never fails; a broken connection shows as an event instead. Bytes
+     * written after {@link #shutdownOutput()}, {@link #close()} or {@link #abort()} are dropped.
+     */
     void write(ByteString bytes);
 
     /** Whether a write is under way. */

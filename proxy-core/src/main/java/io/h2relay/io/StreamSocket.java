@@ -248,6 +248,9 @@ final class StreamSocket<T> implements Socket {
             return SocketEvent.WRITABLE;
         }
         if (signal instanceof Opened opened) {
+            if (aborted) {
+                return SocketEvent.WRITABLE; // the failure from the abort follows and ends it
+            }
             connected = true;
             readAck.tell(ReadAck.INSTANCE);
             return new Connected(opened.remote(), opened.local());
