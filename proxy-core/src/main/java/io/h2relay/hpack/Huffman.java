@@ -1,0 +1,208 @@
+package io.h2relay.hpack;
+
+/**
+ * The static Huffman code of RFC 7541 §5.2 and Appendix B.
+ *
+ * <p>The Appendix B code is canonical (codes of one length are consecutive, in symbol order, and each length
+ * continues where the previous one stopped), so the code lengths alone define it: the codes are rebuilt from
+ * {@link #LENGTHS} at class load.
+ *
+ * <p>Decoding is a finite-state machine over 4-bit nibbles, the technique nghttp2 and Netty use: a state is an
+ * internal node of the code tree (256 of them for 257 leaves), and one table lookup per nibble gives the next
+ * state, the symbol completed on the way (at most one: no code is shorter than 5 bits) and whether the string may
+ * end there. The table is 4096 ints, small enough to stay in the L1 cache.
+ */
+final class Huffman {
+
+    static final int EOS = 256;
+
+    /** Code length in bits of each symbol 0..255 and EOS (RFC 7541 Appendix B, column "len"). */
+    private static final byte[] LENGTHS = {
+        13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28,
+        28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+        6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6,
+        5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6, 12, 10,
+        13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+        7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
+        15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5,
+        6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28,
+        20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23,
+        24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
+        22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23,
+        21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23,
+        26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
+        19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27,
+        20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23,
+        26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
+        30,
+    };
+
+    /** Code of each symbol, right-aligned. */
+    private static final int[] CODES = new int[257];
+
+    // Decoder table entry: bits 0-7 next state, 8-15 symbol, then the flags.
+    private static final int EMIT = 1 << 16;
+    /** The string may end here: nothing pending, or only 1-bits, fewer than 8 of them (§5.2 padding). */
+    private static final int ACCEPT = 1 << 17;
+    /** The nibble completes EOS, which must never appear in a string (§5.2). */
+    private static final int FAIL = 1 << 18;
+    private static final int[] DECODE = new int[256 * 16];
+
+    static {
+        buildCodes();
+        buildDecoder();
+    }
+
+    private Huffman() {
+    }
+
+    private static void buildCodes() {
+        int code = 0;
+        int length = 0;
+        for (int len = 1; len <= 30; len++) {
+            for (int sym = 0; sym <= EOS; sym++) {
+                if (LENGTHS[sym] == len) {
+                    code <<= len - length;
+                    length = len;
+                    CODES[sym] = code++;
+                }
+            }
+        }
+    }
+
+    private static void buildDecoder() {
+        // The code tree: node 0 is the root, internal nodes get ids 0..255 in creation order; a leaf is stored as
+        // -(symbol + 1) in its parent's child slot.
+        int[][] child = new int[256][2];
+        int[] depth = new int[256];
+        boolean[] allOnes = new boolean[256];
+        allOnes[0] = true;
+        int nodes = 1;
+        for (int sym = 0; sym <= EOS; sym++) {
+            int node = 0;
+            int len = LENGTHS[sym];
+            for (int i = len - 1; i > 0; i--) {
+                int bit = (CODES[sym] >>> i) & 1;
+                if (child[node][bit] == 0) {
+                    int next = nodes++;
+                    child[node][bit] = next;
+                    depth[next] = depth[node] + 1;
+                    allOnes[next] = allOnes[node] && bit == 1;
+                }
+                node = child[node][bit];
+            }
+            child[node][CODES[sym] & 1] = -(sym + 1);
+        }
+        for (int state = 0; state < 256; state++) {
+            for (int nibble = 0; nibble < 16; nibble++) {
+                int node = state;
+                int entry = 0;
+                for (int i = 3; i >= 0; i--) {
+                    int next = child[node][(nibble >>> i) & 1];
+                    if (next < 0) {
+                        int sym = -next - 1;
+                        if (sym == EOS) {
+                            entry |= FAIL;
+                        } else {
+                            entry |= EMIT | sym << 8;
+                        }
+                        node = 0;
+                    } else {
+                        node = next;
+                    }
+                }
+                if (allOnes[node] && depth[node] < 8) {
+                    entry |= ACCEPT;
+                }
+                DECODE[state << 4 | nibble] = entry | node;
+            }
+        }
+    }
+
+    /** Length in bits of the code for {@code symbol} (0..256). */
+    static int codeLength(int symbol) {
+        return LENGTHS[symbol];
+    }
+
+    /** Right-aligned code for {@code symbol} (0..256). */
+    static int code(int symbol) {
+        return CODES[symbol];
+    }
+
+    /** Octets a Huffman encoding of {@code s} takes; chars above 0xFF count as '?' (see {@link #octet}). */
+    static int encodedLength(String s) {
+        long bits = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            bits += LENGTHS[octet(s.charAt(i))];
+        }
+        return (int) ((bits + 7) >>> 3);
+    }
+
+    /**
+     * Writes the Huffman encoding of {@code s} at {@code dst[pos]} and returns the position after it, or -1 as soon
+     * as it would take more than {@code maxLength} octets (the caller then writes the raw string instead).
+     * {@code dst} must have room for {@code maxLength} octets past {@code pos}.
+     */
+    static int encode(String s, byte[] dst, int pos, int maxLength) {
+        int end = pos + maxLength;
+        long bits = 0;
+        int pending = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            int sym = octet(s.charAt(i));
+            bits = bits << LENGTHS[sym] | CODES[sym];
+            pending += LENGTHS[sym];
+            while (pending >= 8) {
+                if (pos == end) {
+                    return -1;
+                }
+                pending -= 8;
+                dst[pos++] = (byte) (bits >>> pending);
+            }
+        }
+        if (pending > 0) {
+            if (pos == end) {
+                return -1;
+            }
+            // Pad with the most significant bits of EOS, i.e. 1-bits (§5.2).
+            dst[pos++] = (byte) (bits << (8 - pending) | 0xFF >>> pending);
+        }
+        return pos;
+    }
+
+    /**
+     * Decodes {@code len} octets of {@code src} from {@code pos} into {@code dst} (which must hold
+     * {@code len * 8 / 5} octets) and returns the number of octets written.
+     */
+    static int decode(byte[] src, int pos, int len, byte[] dst) throws InvalidHuffmanException {
+        int state = 0;
+        int entry = ACCEPT;
+        int out = 0;
+        for (int end = pos + len; pos < end; pos++) {
+            int b = src[pos];
+            entry = DECODE[state << 4 | (b >>> 4 & 0xF)];
+            if ((entry & (EMIT | FAIL)) != 0) {
+                if ((entry & FAIL) != 0) {
+                    throw new InvalidHuffmanException("Huffman string contains EOS");
+                }
+                dst[out++] = (byte) (entry >>> 8);
+            }
+            entry = DECODE[(entry & 0xFF) << 4 | (b & 0xF)];
+            if ((entry & (EMIT | FAIL)) != 0) {
+                if ((entry & FAIL) != 0) {
+                    throw new InvalidHuffmanException("Huffman string contains EOS");
+                }
+                dst[out++] = (byte) (entry >>> 8);
+            }
+            state = entry & 0xFF;
+        }
+        if ((entry & ACCEPT) == 0) {
+            throw new InvalidHuffmanException("Huffman padding longer than 7 bits or not all 1-bits");
+        }
+        return out;
+    }
+
+    /** The octet a char stands for; chars above 0xFF become '?', as {@code String.getBytes(ISO_8859_1)} does. */
+    static int octet(char c) {
+        return c <= 0xFF ? c : '?';
+    }
+}
