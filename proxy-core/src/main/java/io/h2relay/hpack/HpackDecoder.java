@@ -110,8 +110,8 @@ public final class HpackDecoder {
     }
 
     private List<Header> decodeBlock() throws HpackException {
-        // Rough guess: fields of a block average more than 4 octets on the wire.
-        List<Header> fields = new ArrayList<>(Math.min(32, Math.max(8, (limit - pos) >> 2)));
+        // A field takes at least one octet; most blocks hold fewer than 32 fields.
+        List<Header> fields = new ArrayList<>(Math.max(4, Math.min(32, limit - pos)));
         long listSize = 0;
         boolean overLimit = false;
         boolean blockStart = true;
