@@ -40,6 +40,8 @@ final class Huffman {
 
     /** Code of each symbol, right-aligned. */
     private static final int[] CODES = new int[257];
+    /** For the encoder, one load per symbol: code << 8 | length. */
+    private static final long[] ENCODE = new long[257];
 
     // Decoder table entry, indexed by state << 8 | octet: bits 0-7 next state, 8-15 first symbol, 16-23 second
     // symbol, 24-25 number of symbols, then the flags.
@@ -66,7 +68,9 @@ final class Huffman {
                 if (LENGTHS[sym] == len) {
                     code <<= len - length;
                     length = len;
-                    CODES[sym] = code++;
+                    CODES[sym] = code;
+                    ENCODE[sym] = (long) code << 8 | len;
+                    code++;
                 }
             }
         }
@@ -151,16 +155,30 @@ final class Huffman {
         long bits = 0;
         int pending = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
-            int sym = octet(s.charAt(i));
-            bits = bits << LENGTHS[sym] | CODES[sym];
-            pending += LENGTHS[sym];
-            while (pending >= 8) {
-                if (pos == end) {
+            long entry = ENCODE[octet(s.charAt(i))];
+            int length = (int) entry & 0xFF;
+            // pending < 32 and length <= 30: no valid bit is shifted out of the long.
+            bits = bits << length | entry >>> 8;
+            pending += length;
+            if (pending >= 32) {
+                if (end - pos < 4) {
                     return -1;
                 }
-                pending -= 8;
-                dst[pos++] = (byte) (bits >>> pending);
+                pending -= 32;
+                int word = (int) (bits >>> pending);
+                dst[pos] = (byte) (word >>> 24);
+                dst[pos + 1] = (byte) (word >>> 16);
+                dst[pos + 2] = (byte) (word >>> 8);
+                dst[pos + 3] = (byte) word;
+                pos += 4;
             }
+        }
+        while (pending >= 8) {
+            if (pos == end) {
+                return -1;
+            }
+            pending -= 8;
+            dst[pos++] = (byte) (bits >>> pending);
         }
         if (pending > 0) {
             if (pos == end) {

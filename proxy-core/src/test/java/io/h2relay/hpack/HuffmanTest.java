@@ -116,6 +116,11 @@ class HuffmanTest {
         // '\0' takes 13 bits: two of them need 4 octets, more than the 2 allowed.
         assertEquals(-1, Huffman.encode("\0\0", out, 0, 2));
         assertEquals(2, Huffman.encode("aaa", out, 0, 2));
+        // 32 x 'a' = 160 bits = 20 octets, written four at a time: the limit is exact either way.
+        byte[] big = new byte[32];
+        assertEquals(21, Huffman.encode("a".repeat(32), big, 1, 20));
+        assertEquals(-1, Huffman.encode("a".repeat(32), big, 1, 19));
+        assertEquals(-1, Huffman.encode("\0".repeat(7), big, 0, 6));
     }
 
     @Test
