@@ -9,6 +9,8 @@ package io.h2relay.hpack;
 final class DynamicTable {
 
     private Header[] ring = new Header[16];
+    /** Each entry's RFC size, beside it: eviction and list-size accounting need not touch the strings. */
+    private int[] sizes = new int[16];
     /** Slot the next entry goes into; the newest entry is just before it. */
     private int next;
     private int count;
@@ -37,6 +39,11 @@ final class DynamicTable {
         return ring[(next - 1 - i) & (ring.length - 1)];
     }
 
+    /** RFC size of entry {@code i}, 0 being the newest. */
+    int sizeOf(int i) {
+        return sizes[(next - 1 - i) & (ring.length - 1)];
+    }
+
     /**
      * Adds a field, evicting from the oldest end until it fits (§4.4). A field larger than the whole table empties
      * it and is not added.
@@ -54,6 +61,7 @@ final class DynamicTable {
             grow();
         }
         ring[next] = h;
+        sizes[next] = entrySize;
         next = (next + 1) & (ring.length - 1);
         count++;
         size += entrySize;
@@ -69,7 +77,7 @@ final class DynamicTable {
 
     private void evictOldest() {
         int oldest = (next - count) & (ring.length - 1);
-        size -= ring[oldest].size();
+        size -= sizes[oldest];
         ring[oldest] = null;
         count--;
     }
@@ -82,11 +90,14 @@ final class DynamicTable {
 
     private void grow() {
         Header[] bigger = new Header[ring.length * 2];
+        int[] biggerSizes = new int[ring.length * 2];
         for (int i = 0; i < count; i++) {
             // Oldest first, so that the newest ends at bigger[count - 1].
             bigger[i] = get(count - 1 - i);
+            biggerSizes[i] = sizeOf(count - 1 - i);
         }
         ring = bigger;
+        sizes = biggerSizes;
         next = count;
     }
 }

@@ -136,14 +136,24 @@ public final class HpackDecoder {
                 blockStart = false;
             }
             Header field;
+            int fieldSize;
             if (b < 0) {
-                // §6.1 indexed field: 1xxxxxxx
-                field = entry(readInteger(7));
+                // §6.1 indexed field: 1xxxxxxx. Sizes come from the tables, without touching the strings.
+                int index = readInteger(7);
+                if (index > StaticTable.LENGTH) {
+                    int i = dynamicIndex(index);
+                    field = table.get(i);
+                    fieldSize = table.sizeOf(i);
+                } else {
+                    field = entry(index);
+                    fieldSize = StaticTable.size(index);
+                }
             } else if (b >= 0x40) {
                 // §6.2.1 literal with incremental indexing: 01xxxxxx
                 int index = readInteger(6);
                 String name = index == 0 ? readString() : entry(index).name();
                 field = new Header(name, readString(), false);
+                fieldSize = field.size();
                 table.add(field);
             } else {
                 // §6.2.2 without indexing 0000xxxx, §6.2.3 never indexed 0001xxxx
@@ -161,9 +171,10 @@ public final class HpackDecoder {
                 }
                 String name = index == 0 ? readString() : entry(index).name();
                 field = new Header(name, readString(), never);
+                fieldSize = field.size();
             }
             if (!overLimit) {
-                listSize += field.size();
+                listSize += fieldSize;
                 if (listSize > maxHeaderListSize) {
                     overLimit = true;
                 } else {
@@ -196,12 +207,17 @@ public final class HpackDecoder {
             }
             return StaticTable.get(index);
         }
+        return table.get(dynamicIndex(index));
+    }
+
+    /** Position in the dynamic table (0 = newest) of an index above 61. */
+    private int dynamicIndex(int index) throws InvalidIndexException {
         int i = index - StaticTable.LENGTH - 1;
         if (i >= table.length()) {
             throw new InvalidIndexException(
                     "index " + index + " beyond the dynamic table's " + table.length() + " entries");
         }
-        return table.get(i);
+        return i;
     }
 
     /**

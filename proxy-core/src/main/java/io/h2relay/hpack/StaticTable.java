@@ -83,8 +83,12 @@ final class StaticTable {
     }
 
     private static final Map<String, Group> BY_NAME = new HashMap<>(128);
+    private static final int[] SIZES = new int[LENGTH + 1];
 
     static {
+        for (int i = 1; i <= LENGTH; i++) {
+            SIZES[i] = ENTRIES[i].size();
+        }
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 1; i <= LENGTH; i++) {
             counts.merge(ENTRIES[i].name(), 1, Integer::sum);
@@ -109,6 +113,11 @@ final class StaticTable {
     /** The entry at {@code index} (1..61). */
     static Header get(int index) {
         return ENTRIES[index];
+    }
+
+    /** RFC size (name + value + 32) of the entry at {@code index} (1..61). */
+    static int size(int index) {
+        return SIZES[index];
     }
 
     /**
