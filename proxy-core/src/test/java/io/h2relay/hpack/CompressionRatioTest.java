@@ -38,10 +38,12 @@ class CompressionRatioTest {
             python += wireSize(py.get(s));
         }
         double ratio = (double) ours / nghttp2;
-        System.out.printf(Locale.ROOT, "HPACK raw-data corpus: ours %d octets, nghttp2 %d (%.4fx), python-hpack %d (%.4fx)%n",
+        String figures = String.format(Locale.ROOT,
+                "HPACK raw-data corpus: ours %d octets, nghttp2 %d (%.4fx), python-hpack %d (%.4fx)",
                 ours, nghttp2, ratio, python, (double) ours / python);
-        assertTrue(ours <= nghttp2, "ours " + ours + " octets vs nghttp2 " + nghttp2 + String.format(Locale.ROOT, " (%.4fx)", ratio));
-        assertTrue(ours < python, "ours " + ours + " octets vs python-hpack " + python);
+        System.out.println(figures);
+        assertTrue(ours <= nghttp2, figures);
+        assertTrue(ours < python, figures);
     }
 
     static long encodedSize(Story story, HpackEncoder encoder) {

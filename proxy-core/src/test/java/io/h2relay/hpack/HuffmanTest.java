@@ -20,7 +20,8 @@ class HuffmanTest {
         int[][] expected = {
             {0, 0x1ff8, 13}, {1, 0x7fffd8, 23}, {9, 0xffffea, 24}, {10, 0x3ffffffc, 30}, {' ', 0x14, 6},
             {'0', 0x0, 5}, {'a', 0x3, 5}, {'e', 0x5, 5}, {'t', 0x9, 5}, {'A', 0x21, 6}, {'z', 0x7b, 7},
-            {'~', 0x1ffd, 13}, {127, 0xffffffc, 28}, {128, 0xfffe6, 20}, {200, 0x3ffffe2, 26}, {13, 0x3ffffffd, 30}, {22, 0x3ffffffe, 30}, {26, 0xffffff6, 28},
+            {'~', 0x1ffd, 13}, {127, 0xffffffc, 28}, {128, 0xfffe6, 20}, {200, 0x3ffffe2, 26},
+            {13, 0x3ffffffd, 30}, {22, 0x3ffffffe, 30}, {26, 0xffffff6, 28},
             {255, 0x3ffffee, 26}, {Huffman.EOS, 0x3fffffff, 30},
         };
         for (int[] e : expected) {
