@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -268,9 +267,7 @@ public class HpackBenchmark {
     private static List<Header> headers(JsonNode c) {
         List<Header> list = new ArrayList<>();
         for (JsonNode h : c.get("headers")) {
-            Iterator<Map.Entry<String, JsonNode>> fields = h.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> e = fields.next();
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
                 list.add(Header.of(e.getKey(), e.getValue().asText()));
             }
         }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -110,9 +109,7 @@ public final class HpackCorpus {
             List<Header> headers = new ArrayList<>();
             for (JsonNode h : c.get("headers")) {
                 // Each header is a one-member object; the array keeps their order.
-                Iterator<Map.Entry<String, JsonNode>> fields = h.fields();
-                while (fields.hasNext()) {
-                    Map.Entry<String, JsonNode> f = fields.next();
+                for (Map.Entry<String, JsonNode> f : h.properties()) {
                     headers.add(Header.of(f.getKey(), f.getValue().asText()));
                 }
             }
