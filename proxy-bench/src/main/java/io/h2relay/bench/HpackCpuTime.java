@@ -60,7 +60,8 @@ public final class HpackCpuTime {
             System.out.printf(Locale.ROOT, "%-20s %18.1f%n", NAMES[w], rate[w]);
         }
         System.out.printf(Locale.ROOT,
-                "ratios: encode ours/Netty %.2f, ours/Netty-Huffman %.2f, ours-plain/Netty %.2f; decode ours/Netty %.2f%n",
+                "ratios: encode ours/Netty %.2f, ours/Netty-Huffman %.2f, ours-plain/Netty %.2f;"
+                        + " decode ours/Netty %.2f%n",
                 rate[0] / rate[2], rate[0] / rate[3], rate[1] / rate[2], rate[4] / rate[5]);
     }
 }
