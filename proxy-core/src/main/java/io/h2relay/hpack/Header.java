@@ -6,8 +6,9 @@ import java.util.Objects;
  * One header field. HTTP field names and values are octet strings; each octet maps to one char (ISO-8859-1), so
  * {@code name.length()} is the octet count and nothing is lost in either direction.
  *
- * @param neverIndexed the field came in, or must go out, as "literal never indexed" (RFC 7541 §6.2.3): a proxy
- *     re-encodes it the same way so intermediaries never index it either
+ * <p>{@code neverIndexed} is the RFC 7541 §6.2.3 flag: a decoded field carries it when the peer sent the
+ * never-indexed representation, and an encoder given a field with the flag set re-emits it that way (§7.1.3: an
+ * intermediary must keep the representation).
  */
 public record Header(String name, String value, boolean neverIndexed) {
 
@@ -31,5 +32,10 @@ public record Header(String name, String value, boolean neverIndexed) {
     /** RFC 7541 §4.1 entry size, also the RFC 9113 §6.5.2 header-list-size unit. */
     public int size() {
         return name.length() + value.length() + ENTRY_OVERHEAD;
+    }
+
+    @Override
+    public String toString() {
+        return neverIndexed ? name + ": " + value + " (never indexed)" : name + ": " + value;
     }
 }
