@@ -1,12 +1,9 @@
 package io.h2relay.engine;
 
-import io.h2relay.frame.ErrorCode;
-import io.h2relay.frame.FrameException;
-
 /**
  * Per-connection abuse accounting (PROXY_ANCHORS.md §2, "keep per-connection abuse accounting"). Each check counts
- * and, when a budget is spent, records the trip and throws a connection error ENHANCE_YOUR_CALM whose message names
- * the limit; the engine puts that message in the GOAWAY debug data.
+ * and, when a budget is spent, records the trip and throws {@link DenialOfServiceError} (ENHANCE_YOUR_CALM) whose
+ * message names the limit; the engine turns it into GOAWAY with that message as debug data.
  */
 final class AbuseGuard {
 
@@ -54,15 +51,15 @@ final class AbuseGuard {
     }
 
     /** A trip decided elsewhere (header block caps, the outbound control-frame queue). */
-    FrameException trip(String reason) {
+    DenialOfServiceError trip(String reason) {
         if (tripped == null) {
             tripped = reason;
         }
-        return new FrameException(ErrorCode.ENHANCE_YOUR_CALM, reason);
+        return new DenialOfServiceError(reason);
     }
 
     /** The peer reset an open stream (Rapid Reset, CVE-2023-44487). */
-    void peerReset() throws FrameException {
+    void peerReset() {
         peerResets++;
         if (!peerResetBudget.take(now)) {
             throw trip("rapid reset: more than " + describe(limits.peerResets()) + " RST_STREAM from the peer");
@@ -70,7 +67,7 @@ final class AbuseGuard {
     }
 
     /** We reset a stream because the peer broke a stream-level rule (MadeYouReset, CVE-2025-8671). */
-    void localReset() throws FrameException {
+    void localReset() {
         localResets++;
         if (!localResetBudget.take(now)) {
             throw trip("too many stream errors caused by the peer: more than " + describe(limits.localResets()));
@@ -78,7 +75,7 @@ final class AbuseGuard {
     }
 
     /** A stream refused with REFUSED_STREAM; it draws on the same budget as other resets the peer provokes. */
-    void refusedStream() throws FrameException {
+    void refusedStream() {
         refusedStreams++;
         if (!localResetBudget.take(now)) {
             throw trip("too many refused streams: more than " + describe(limits.localResets()));
@@ -99,14 +96,14 @@ final class AbuseGuard {
         dataFramesSent++;
     }
 
-    void ping() throws FrameException {
+    void ping() {
         pings++;
         if (!pingBudget.take(now)) {
             throw trip("PING flood: more than " + describe(limits.pings()));
         }
     }
 
-    void settings(int entries) throws FrameException {
+    void settings(int entries) {
         settingsFrames++;
         if (entries > limits.maxSettingsPerFrame()) {
             throw trip("SETTINGS frame with " + entries + " parameters, more than " + limits.maxSettingsPerFrame());
@@ -117,7 +114,7 @@ final class AbuseGuard {
     }
 
     /** Every DATA/HEADERS/CONTINUATION frame: empty ones without END_STREAM in a row are a flood (CVE-2019-9518). */
-    void payloadFrame(boolean empty, boolean endStream) throws FrameException {
+    void payloadFrame(boolean empty, boolean endStream) {
         if (!empty || endStream) {
             consecutiveEmptyFrames = 0;
             return;
@@ -130,7 +127,7 @@ final class AbuseGuard {
     }
 
     /** Envoy's budget: 5 + 2 × (opened streams + N × DATA frames sent). */
-    void windowUpdate() throws FrameException {
+    void windowUpdate() {
         windowUpdates++;
         long budget = 5 + 2 * (openedStreams + (long) limits.windowUpdatesPerDataFrame() * dataFramesSent);
         if (windowUpdates > budget) {
@@ -140,7 +137,7 @@ final class AbuseGuard {
     }
 
     /** PRIORITY and PRIORITY_UPDATE (CVE-2019-9513): N × (1 + opened streams), as Envoy. */
-    void priority() throws FrameException {
+    void priority() {
         priorityFrames++;
         if (priorityFrames > limits.priorityFramesPerStream() * (1 + openedStreams)) {
             throw trip("PRIORITY flood: " + priorityFrames + " frames for " + openedStreams + " streams");

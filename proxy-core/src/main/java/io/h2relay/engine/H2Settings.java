@@ -4,6 +4,7 @@ import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.SettingId;
 import io.h2relay.frame.Settings;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -243,6 +244,44 @@ public final class H2Settings {
 
     private static InvalidSettingsValueError invalid(String message, ErrorCode code) {
         return new InvalidSettingsValueError(message, code);
+    }
+
+    /** RFC 7540 §3.2.1: the SETTINGS payload as base64url without padding, for the HTTP2-Settings header. */
+    static String toHttp2SettingsHeader(Settings settings) {
+        byte[] payload = new byte[settings.size() * 6];
+        for (int i = 0; i < settings.size(); i++) {
+            int id = settings.idAt(i);
+            long v = settings.valueAt(i);
+            int at = i * 6;
+            payload[at] = (byte) (id >>> 8);
+            payload[at + 1] = (byte) id;
+            payload[at + 2] = (byte) (v >>> 24);
+            payload[at + 3] = (byte) (v >>> 16);
+            payload[at + 4] = (byte) (v >>> 8);
+            payload[at + 5] = (byte) v;
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+    }
+
+    /** Parses an HTTP2-Settings header value (padding optional); a malformed one is a {@link ProtocolError}. */
+    static Settings fromHttp2SettingsHeader(String header) {
+        byte[] payload;
+        try {
+            payload = Base64.getUrlDecoder().decode(header.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolError("HTTP2-Settings is not base64url: " + e.getMessage());
+        }
+        if (payload.length % 6 != 0) {
+            throw new ProtocolError("HTTP2-Settings payload length " + payload.length + " is not a multiple of 6");
+        }
+        Settings settings = new Settings();
+        for (int at = 0; at < payload.length; at += 6) {
+            int id = ((payload[at] & 0xff) << 8) | (payload[at + 1] & 0xff);
+            long v = ((long) (payload[at + 2] & 0xff) << 24) | ((payload[at + 3] & 0xff) << 16)
+                    | ((payload[at + 4] & 0xff) << 8) | (payload[at + 5] & 0xff);
+            settings.put(id, v);
+        }
+        return settings;
     }
 
     @Override
