@@ -786,7 +786,7 @@ public final class H2Connection {
         if (increment > 0) {
             out.writer.windowUpdate(0, increment);
         }
-        for (H2Stream s : streams.view()) {
+        for (H2Stream s : streams.all()) {
             if (s.receiveWindow.processed() > 0 && s.canReceive()) {
                 int streamIncrement = s.receiveWindow.update();
                 if (streamIncrement > 0) {
@@ -1085,7 +1085,7 @@ public final class H2Connection {
         if (window != null) {
             long delta = window.newValue() - oldWindow;
             // §6.9.2: every stream window moves by the delta; the connection window does not.
-            for (H2Stream s : streams.view()) {
+            for (H2Stream s : streams.all()) {
                 if (!s.sendWindow.increment(delta)) {
                     throw new FlowControlError("SETTINGS_INITIAL_WINDOW_SIZE pushes stream " + s.id
                             + "'s window past 2^31-1");

@@ -31,9 +31,21 @@ public final class H2Settings {
     private final boolean sentByServer;
     private final Settings current = new Settings();
     private final ArrayDeque<Settings> pending = new ArrayDeque<>();
+    /** The values in force of the identifiers this engine knows (1..9), read on every frame without a search. */
+    private final long[] known = new long[SettingId.NO_RFC7540_PRIORITIES + 1];
 
     private H2Settings(boolean sentByServer) {
         this.sentByServer = sentByServer;
+        for (int id = 1; id < known.length; id++) {
+            known[id] = initialValue(id);
+        }
+    }
+
+    private void set(int id, long value) {
+        current.put(id, value);
+        if (id > 0 && id < known.length) {
+            known[id] = value;
+        }
     }
 
     /** The peer's settings, at their RFC initial values until its first SETTINGS frame arrives. */
@@ -48,11 +60,11 @@ public final class H2Settings {
      */
     static H2Settings local(H2Configuration config) {
         H2Settings s = new H2Settings(!config.clientSide());
-        s.current.put(SettingId.ENABLE_PUSH, config.enablePush() ? 1 : 0);
-        s.current.put(SettingId.MAX_CONCURRENT_STREAMS, config.maxConcurrentStreams());
-        s.current.put(SettingId.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize());
-        s.current.put(SettingId.ENABLE_CONNECT_PROTOCOL, config.enableConnectProtocol() ? 1 : 0);
-        s.current.put(SettingId.NO_RFC7540_PRIORITIES, config.rfc7540Priorities() ? 0 : 1);
+        s.set(SettingId.ENABLE_PUSH, config.enablePush() ? 1 : 0);
+        s.set(SettingId.MAX_CONCURRENT_STREAMS, config.maxConcurrentStreams());
+        s.set(SettingId.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize());
+        s.set(SettingId.ENABLE_CONNECT_PROTOCOL, config.enableConnectProtocol() ? 1 : 0);
+        s.set(SettingId.NO_RFC7540_PRIORITIES, config.rfc7540Priorities() ? 0 : 1);
         return s;
     }
 
@@ -74,6 +86,9 @@ public final class H2Settings {
 
     /** The value in force, or the RFC initial value (§6.5.2) when never set; -1 for an unknown id never set. */
     public long get(int id) {
+        if (id > 0 && id < known.length) {
+            return known[id];
+        }
         Long v = current.get(id);
         return v != null ? v : initialValue(id);
     }
@@ -175,7 +190,7 @@ public final class H2Settings {
                 before = initialValue(id);
             }
             ChangedSetting earlier = changed.get(id);
-            current.put(id, value);
+            set(id, value);
             changed.put(id, new ChangedSetting(id, earlier != null ? earlier.originalValue() : before, value));
         }
         return Collections.unmodifiableMap(changed);

@@ -603,7 +603,7 @@ final class Inbound implements FrameHandler {
         ChangedSetting window = changed.get(SettingId.INITIAL_WINDOW_SIZE);
         if (window != null) {
             long delta = window.newValue() - (window.originalValue() == null ? 65535 : window.originalValue());
-            for (H2Stream s : c.streams.view()) {
+            for (H2Stream s : c.streams.all()) {
                 if (!s.receiveWindow.initialSizeChanged(delta)) {
                     throw new FrameException(ErrorCode.FLOW_CONTROL_ERROR, "our INITIAL_WINDOW_SIZE pushes stream "
                             + s.id + "'s window past 2^31-1");

@@ -1,10 +1,8 @@
 package io.h2relay.engine;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The streams of one connection: the live ones, the highest identifiers each side has used, the counts that
@@ -15,8 +13,8 @@ import java.util.Map;
 final class Streams {
 
     private final boolean client;
-    private final Map<Integer, H2Stream> live = new HashMap<>();
-    private final LinkedHashMap<Integer, ClosedBy> closed;
+    private final IntObjectMap<H2Stream> live = new IntObjectMap<>(16);
+    private final ClosedStreams closed;
     private int highestInbound;
     private int highestOutbound;
     private int openInbound;
@@ -24,12 +22,7 @@ final class Streams {
 
     Streams(boolean client, int maxClosedStreams) {
         this.client = client;
-        this.closed = new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, ClosedBy> eldest) {
-                return size() > maxClosedStreams;
-            }
-        };
+        this.closed = new ClosedStreams(maxClosedStreams);
     }
 
     /** Streams the peer opens: odd for a server, even for a client (RFC 9113 §5.1.1). */
@@ -38,7 +31,7 @@ final class Streams {
     }
 
     H2Stream get(int streamId) {
-        return live.get(streamId);
+        return streamId > 0 ? live.get(streamId) : null;
     }
 
     int highestInbound() {
@@ -51,7 +44,7 @@ final class Streams {
 
     /** Never used by its opener: above the highest identifier of its parity (RFC 9113 §5.1.1). */
     boolean isIdle(int streamId) {
-        return streamId > (peerInitiated(streamId) ? highestInbound : highestOutbound) && live.get(streamId) == null;
+        return streamId > (peerInitiated(streamId) ? highestInbound : highestOutbound) && get(streamId) == null;
     }
 
     /** What closed the stream, or null when it is unknown (never opened, implicitly closed or forgotten). */
@@ -71,12 +64,16 @@ final class Streams {
         return live.size();
     }
 
+    /** A copy of the live streams, for loops that may close some of them. */
     List<H2Stream> all() {
-        return new ArrayList<>(live.values());
+        List<H2Stream> list = new ArrayList<>(live.size());
+        live.forEachValue(list::add);
+        return list;
     }
 
-    Iterable<H2Stream> view() {
-        return live.values();
+    /** Visits the live streams; the action must not open or close streams. */
+    void forEach(Consumer<H2Stream> action) {
+        live.forEachValue(action);
     }
 
     /** Registers a new stream and makes its identifier the highest of its side. */
