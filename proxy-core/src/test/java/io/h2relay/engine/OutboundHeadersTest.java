@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2relay.frame.FrameType;
 import io.h2relay.frame.SettingId;
 import io.h2relay.hpack.Header;
 import java.util.List;
