@@ -63,6 +63,12 @@ public record H2Configuration(
         }
     }
 
+    /** The header switches as {@link HeaderRules} takes them. */
+    public HeaderRulesOptions headerRulesOptions() {
+        return new HeaderRulesOptions(validateInboundHeaders, normalizeInboundHeaders, validateOutboundHeaders,
+                normalizeOutboundHeaders, splitOutboundCookies);
+    }
+
     /** Client defaults: push enabled, as h2. */
     public static H2Configuration client() {
         return builder(true).build();

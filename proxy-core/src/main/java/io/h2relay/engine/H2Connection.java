@@ -107,9 +107,7 @@ public final class H2Connection {
         this.remoteSettings = H2Settings.remote(client);
         this.reader = new FrameReader(localSettings.maxFrameSize());
         this.decoder = new HpackDecoder(config.maxHeaderListSize());
-        this.rules = new HeaderRules(new HeaderRulesOptions(config.validateInboundHeaders(),
-                config.normalizeInboundHeaders(), config.validateOutboundHeaders(), config.normalizeOutboundHeaders(),
-                config.splitOutboundCookies()));
+        this.rules = new HeaderRules(config.headerRulesOptions());
         this.streams = new Streams(client, config.limits().maxClosedStreams());
         this.guard = new AbuseGuard(config.limits());
         this.scheduler = new StreamScheduler(config.rfc7540Priorities() ? StreamScheduler.Scheme.RFC7540

@@ -39,6 +39,14 @@ class ConfigurationAndErrorsTest {
     }
 
     @Test
+    void headerSwitchesMapOntoTheHeaderRules() {
+        assertEquals(HeaderRulesOptions.DEFAULT, H2Configuration.server().headerRulesOptions());
+        assertEquals(new HeaderRulesOptions(false, true, true, false, true), H2Configuration.builder(true)
+                .validateInboundHeaders(false).normalizeOutboundHeaders(false).splitOutboundCookies(true).build()
+                .headerRulesOptions());
+    }
+
+    @Test
     void invalidValuesAreRefusedAtBuildTime() {
         assertThrows(IllegalArgumentException.class, () -> H2Configuration.builder(true).maxFrameSize(100).build());
         assertThrows(IllegalArgumentException.class, () -> H2Configuration.builder(false).enablePush(true).build());
