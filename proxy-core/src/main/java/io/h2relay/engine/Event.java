@@ -1,5 +1,6 @@
 package io.h2relay.engine;
 
+import io.h2relay.engine.priority.Priority;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.FrameType;
 import io.h2relay.frame.PriorityFields;
@@ -139,6 +140,11 @@ public sealed interface Event {
 
         public boolean exclusive() {
             return dependency != null && dependency.exclusive();
+        }
+
+        /** The RFC 9218 parameters (defaults for absent or invalid ones, §4), or null for an RFC 7540 signal. */
+        public Priority priority() {
+            return fieldValue != null ? Priority.parse(fieldValue) : null;
         }
     }
 

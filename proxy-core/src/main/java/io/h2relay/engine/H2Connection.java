@@ -37,8 +37,19 @@ import java.util.Objects;
  *   <li><b>A peer's connection-level violation</b> queues GOAWAY(code, last processed stream) and ends the batch
  *       with an {@link Event.ConnectionTerminated} whose {@code remote()} is false. {@code receiveData} never throws
  *       for anything the peer sends; after a connection error it ignores further input and every send throws
- *       {@link ProtocolError}.</li>
+ *       {@link ProtocolError} (acknowledging received data just does nothing).</li>
  * </ul>
+ *
+ * <h2>Receiving DATA</h2>
+ * Flow control is manual ({@link #incrementFlowControlWindow}) or automatic: acknowledge every
+ * {@link Event.DataReceived#flowControlledLength()} once the bytes are consumed, even for streams that have since
+ * ended, and {@link #acknowledgeReceivedData} sends WINDOW_UPDATEs by h2's thresholds. Withholding acknowledgement is
+ * how a consumer pushes back on the peer.
+ *
+ * <h2>Abuse limits and time</h2>
+ * Every budget of {@link AbuseLimits} is counted ({@link #abuseCounters()}); a spent one ends the connection with
+ * GOAWAY(ENHANCE_YOUR_CALM) naming it. The engine has no clock: the rate-limited budgets refill from the time passed
+ * to {@link #receiveData(ByteBuffer, long)}.
  *
  * <h2>Sending DATA</h2>
  * {@link #sendData} writes one frame now, as h2 does. {@link #queueData} hands the engine a buffer instead; then

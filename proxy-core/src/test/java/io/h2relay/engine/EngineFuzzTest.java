@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Coverage-guided fuzzing of {@link H2Connection#receiveData}. In a normal build this runs in regression mode: the
  * seeds under {@code src/test/resources/io/h2relay/engine/EngineFuzzTestInputs/} and every crash input saved there
- * are replayed. To fuzz for real (5 minutes, the annotation's bound; findings are written next to the seeds):
+ * are replayed. To fuzz for real (5 minutes, the annotation's bound; findings are written next to the seeds, the
+ * working corpus to {@code proxy-core/.cifuzz-corpus/}, which git ignores):
  *
  * <pre>JAZZER_FUZZ=1 mvn -B -pl proxy-core test -Dtest=EngineFuzzTest -Djazzer.hooks=true</pre>
  *

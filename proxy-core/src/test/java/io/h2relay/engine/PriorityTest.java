@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.h2relay.engine.priority.Priority;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.FrameType;
 import io.h2relay.frame.PriorityFields;
@@ -26,6 +27,7 @@ class PriorityTest {
         assertEquals(3, p.dependsOn());
         assertTrue(p.exclusive());
         assertNull(p.fieldValue());
+        assertNull(p.priority());
     }
 
     @Test
@@ -88,6 +90,8 @@ class PriorityTest {
         }
         Event.PriorityUpdated p = Harness.only(Event.PriorityUpdated.class, g.feed(g.peer.priorityUpdate(5, "u=0")));
         assertEquals("u=0", p.fieldValue());
+        assertEquals(Priority.of(0, false), p.priority());
+        assertEquals(-1, p.weight());
         List<Wire.Frame> out = g.output();
         List<Integer> dataOrder = out.stream().filter(f -> f.type() == FrameType.DATA).map(Wire.Frame::streamId)
                 .toList();
