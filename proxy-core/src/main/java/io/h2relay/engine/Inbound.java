@@ -262,7 +262,7 @@ final class Inbound implements FrameHandler {
             throw protocol("HEADERS opening stream " + streamId + ", which the peer may not open (RFC 9113 §5.1.1)");
         }
         List<Header> headers = decode(block);
-        if (c.goAwaySentLastStreamId >= 0) {
+        if (c.goAwaySentLastStreamId >= 0 && streamId > c.goAwaySentLastStreamId) {
             // RFC 9113 §6.8: streams the peer opens after our GOAWAY are ignored (their HPACK state was kept).
             c.streams.skipInbound(streamId, ClosedBy.SEND_RST_STREAM);
             return;

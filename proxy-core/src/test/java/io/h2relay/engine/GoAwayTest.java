@@ -76,8 +76,10 @@ class GoAwayTest {
     void aTwoPhaseShutdownLowersTheLastStreamId() {
         Harness h = Harness.server();
         h.conn.closeConnection(0, "draining", Integer.MAX_VALUE);
-        h.feed(h.peer.headers(1, REQUEST, true));
+        // The first GOAWAY still admits new streams: only the second one draws the line (RFC 9113 §6.8).
+        assertInstanceOf(Event.RequestReceived.class, h.feed(h.peer.headers(1, REQUEST, true)).get(0));
         h.conn.closeConnection(0, null, 1);
+        assertEquals(List.of(), h.feed(h.peer.headers(3, REQUEST, true)));
         List<Wire.Frame> out = h.output();
         assertEquals(Integer.MAX_VALUE, out.get(0).lastStreamId());
         assertEquals("draining", out.get(0).text());
