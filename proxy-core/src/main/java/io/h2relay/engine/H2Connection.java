@@ -135,7 +135,7 @@ public final class H2Connection {
      * local setting. Both sides must call it once, first.
      */
     public void initiateConnection() {
-        ensureUsable();
+        ensureNotTerminated();
         if (initiated) {
             throw new ProtocolError("the connection was already initiated");
         }
@@ -158,7 +158,7 @@ public final class H2Connection {
      * null; stream 1 is half-closed (remote) and awaits the response.
      */
     public String initiateUpgradeConnection(String settingsHeader) {
-        ensureUsable();
+        ensureNotTerminated();
         if (initiated) {
             throw new ProtocolError("the connection was already initiated");
         }
@@ -1010,9 +1010,17 @@ public final class H2Connection {
     // ------------------------------------------------------------------------------------------------------------
     // Shared machinery (used by Inbound too)
 
-    private void ensureUsable() {
+    private void ensureNotTerminated() {
         if (terminated) {
             throw new ProtocolError("the connection is closed");
+        }
+    }
+
+    /** Sends need a started connection (the preface goes first, RFC 9113 §3.4) that has not failed. */
+    private void ensureUsable() {
+        ensureNotTerminated();
+        if (!initiated) {
+            throw new ProtocolError("call initiateConnection() (or initiateUpgradeConnection) first");
         }
     }
 

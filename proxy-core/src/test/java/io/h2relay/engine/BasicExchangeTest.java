@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.frame.FrameType;
@@ -145,5 +146,13 @@ class BasicExchangeTest {
         Event.TrailersReceived t = assertInstanceOf(Event.TrailersReceived.class, events.get(0));
         assertEquals(headers("grpc-status", "0"), t.headers());
         assertSame(events.get(1), t.streamEnded());
+    }
+
+    @Test
+    void nothingIsSentBeforeThePreface() {
+        H2Connection client = new H2Connection(H2Configuration.client());
+        assertThrows(ProtocolError.class, () -> client.sendHeaders(1, REQUEST, true));
+        assertThrows(ProtocolError.class, () -> client.ping(1));
+        assertEquals(0, client.outboundBufferedBytes());
     }
 }
