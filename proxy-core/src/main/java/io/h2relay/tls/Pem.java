@@ -71,11 +71,12 @@ final class Pem {
                 } else if (item instanceof PrivateKeyInfo info) {
                     keys.add(keyConverter.getPrivateKey(info));
                 } else if (item instanceof PEMKeyPair pair) {
-                    keys.add(keyConverter.getKeyPair(pair).getPrivate());
+                    // Only the private half: SEC1 makes the public key optional, and the JDK omits it.
+                    keys.add(keyConverter.getPrivateKey(pair.getPrivateKeyInfo()));
                 } else if (item instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                     keys.add(keyConverter.getPrivateKey(decrypt(file, encrypted, password)));
                 } else if (item instanceof PEMEncryptedKeyPair encrypted) {
-                    keys.add(keyConverter.getKeyPair(decrypt(file, encrypted, password)).getPrivate());
+                    keys.add(keyConverter.getPrivateKey(decrypt(file, encrypted, password).getPrivateKeyInfo()));
                 } else if (item instanceof ASN1ObjectIdentifier || item instanceof X9ECParameters) {
                     // The "EC PARAMETERS" block `openssl ecparam -genkey` writes before the key: the key repeats it.
                     continue;
