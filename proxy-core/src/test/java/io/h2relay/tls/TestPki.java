@@ -141,6 +141,15 @@ final class TestPki {
         return text.toString();
     }
 
+    /** A private key as unencrypted PKCS#8 PEM ("PRIVATE KEY"). */
+    static String pkcs8(PrivateKey key) {
+        try {
+            return pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String pem(List<X509Certificate> chain) {
         return pem(chain.toArray());
     }
