@@ -114,7 +114,8 @@ final class Pem {
     private static PEMKeyPair decrypt(Path file, PEMEncryptedKeyPair encrypted, char[] password) {
         requirePassword(file, password);
         try {
-            return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(password));
+            return encrypted.decryptKeyPair(
+                    new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(password));
         } catch (IOException e) {
             throw TlsConfigException.of(file, "cannot decrypt the private key: wrong password?", e);
         }

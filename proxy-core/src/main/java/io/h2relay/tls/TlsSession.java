@@ -20,9 +20,10 @@ import javax.net.ssl.SSLSession;
  * handshake completes waits inside and leaves with the first write after it.
  *
  * <p>Buffers: ciphertext is unwrapped straight from the caller's buffer; only the tail of a record cut by a read
- * is copied aside. Plaintext is decrypted straight into a fresh heap buffer the caller owns (slices of it may live
- * on). Ciphertext collects in one reused buffer and leaves as one fresh, exact array per call, ready for
- * {@code ByteString.fromArrayUnsafe}.
+ * is copied aside (into a buffer made on first need, about 16 KiB, then kept). Plaintext is decrypted straight
+ * into a fresh heap buffer the caller owns (slices of it may live on). Ciphertext collects in one reused buffer
+ * (the JDK wants a whole packet's room, about 16 KiB, per wrap) and leaves as one fresh, exact array per call,
+ * ready for {@code ByteString.fromArrayUnsafe}; a buffer grown past 256 KiB by a large write is dropped after it.
  *
  * <p>Renegotiation (TLS 1.2) is refused before the engine sees it (RFC 9113 §9.2.1): a handshake record after the
  * handshake raises {@link TlsException.Kind#RENEGOTIATION_REFUSED}. TLS 1.3 post-handshake messages (session
@@ -65,7 +66,7 @@ public final class TlsSession {
     public TlsSession(SSLEngine engine) throws TlsException {
         this.engine = engine;
         SSLSession initial = engine.getSession();
-        stash = ByteBuffer.allocate(initial.getPacketBufferSize());
+        stash = ByteBuffer.allocate(0); // made on the first record cut by a read
         output = ByteBuffer.allocate(initial.getPacketBufferSize());
         scratch = ByteBuffer.allocate(initial.getApplicationBufferSize());
         try {
@@ -331,7 +332,11 @@ public final class TlsSession {
     private void copyIntoStash(ByteBuffer from, int count) {
         int n = Math.min(count, from.remaining());
         if (stash.remaining() < n) {
-            stash = grow(stash, n);
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(stash.position() + n,
+                    Math.max(2 * stash.capacity(), engine.getSession().getPacketBufferSize())));
+            stash.flip();
+            bigger.put(stash);
+            stash = bigger;
         }
         ByteBuffer slice = from.slice();
         slice.limit(n);
@@ -486,6 +491,9 @@ public final class TlsSession {
         renegotiable = !"TLSv1.3".equals(engine.getSession().getProtocol());
         String protocol = engine.getApplicationProtocol();
         applicationProtocol = protocol == null ? "" : protocol;
+        if (scratch.position() == 0) {
+            scratch = ByteBuffer.allocate(0); // plaintext now goes straight into the caller's buffers
+        }
     }
 
     /** Records the failure, and moves the fatal alert the JDK queued into the output. */

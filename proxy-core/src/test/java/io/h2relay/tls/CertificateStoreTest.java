@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Certificates follow their files: new handshakes see new files, old sessions keep theirs, bad files change nothing. */
+/**
+ * Certificates follow their files: new handshakes see new files, old sessions keep theirs;
+ * bad files change nothing.
+ */
 class CertificateStoreTest {
 
     private static final TestPki.Issued FIRST = TestPki.leaf(TlsFixtures.CA, "first", TestPki.ecKeys(),

@@ -80,7 +80,7 @@ class KeyMaterialTest {
     @Test
     void loadsEncryptedPkcs8AndLegacyEncryptedPemWithThePassword() throws Exception {
         KeyMaterial pkcs8 = load(EC_LEAF, new JcaPKCS8Generator(EC.getPrivate(),
-                new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(BC).setPassword(PASSWORD).build()),
+                encryptor()),
                 PASSWORD);
         assertTrue(read("key.pem").contains("BEGIN ENCRYPTED PRIVATE KEY"));
         assertEquals(EC.getPrivate(), pkcs8.privateKey());
@@ -209,7 +209,7 @@ class KeyMaterialTest {
     @Test
     void anEncryptedKeyNeedsTheRightPassword() throws Exception {
         Object encrypted = new JcaPKCS8Generator(EC.getPrivate(),
-                new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(BC).setPassword(PASSWORD).build());
+                encryptor());
         TlsConfigException none = assertThrows(TlsConfigException.class, () -> load(EC_LEAF, encrypted, null));
         assertTrue(none.getMessage().endsWith("the private key is encrypted and no password was given"),
                 none.getMessage());
@@ -231,7 +231,8 @@ class KeyMaterialTest {
         TlsConfigException binary = assertThrows(TlsConfigException.class,
                 () -> KeyMaterial.fromPem(der, der, null));
         assertTrue(binary.getMessage().startsWith(der.toString()), binary.getMessage());
-        Path broken = file("broken.pem", "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
+        Path broken = file("broken.pem",
+                "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
         TlsConfigException garbled = assertThrows(TlsConfigException.class,
                 () -> KeyMaterial.fromPem(broken, broken, null));
         assertTrue(garbled.getMessage().startsWith(broken + ": "), garbled.getMessage());
@@ -259,6 +260,11 @@ class KeyMaterialTest {
         assertEquals(List.of("localhost"), TlsFixtures.LOCALHOST.material().dnsNames(), "IP SANs are not names");
         TestPki.Issued bare = TestPki.leaf(TlsFixtures.CA, "Legacy.Example.Test", EC, List.of());
         assertEquals(List.of("legacy.example.test"), bare.material().dnsNames());
+    }
+
+    private static org.bouncycastle.operator.OutputEncryptor encryptor() throws Exception {
+        return new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(BC).setPassword(PASSWORD)
+                .build();
     }
 
     /** A SEC1 "EC PRIVATE KEY" with its curve and public key, as OpenSSL writes it. */
