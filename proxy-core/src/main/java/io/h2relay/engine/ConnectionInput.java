@@ -1,0 +1,33 @@
+package io.h2relay.engine;
+
+/** h2's 20 connection inputs, plus ORIGIN (RFC 8336) and PRIORITY_UPDATE (RFC 9218 §7.1). */
+enum ConnectionInput {
+    SEND_HEADERS,
+    SEND_PUSH_PROMISE,
+    SEND_DATA,
+    SEND_GOAWAY,
+    SEND_WINDOW_UPDATE,
+    SEND_PING,
+    SEND_SETTINGS,
+    SEND_RST_STREAM,
+    SEND_PRIORITY,
+    SEND_ALTERNATIVE_SERVICE,
+    SEND_ORIGIN,
+    SEND_PRIORITY_UPDATE,
+    RECV_HEADERS,
+    RECV_PUSH_PROMISE,
+    RECV_DATA,
+    RECV_GOAWAY,
+    RECV_WINDOW_UPDATE,
+    RECV_PING,
+    RECV_SETTINGS,
+    RECV_RST_STREAM,
+    RECV_PRIORITY,
+    RECV_ALTERNATIVE_SERVICE,
+    RECV_ORIGIN,
+    RECV_PRIORITY_UPDATE;
+
+    boolean isSend() {
+        return name().startsWith("SEND_");
+    }
+}

@@ -1,0 +1,192 @@
+package io.h2relay.engine;
+
+import static io.h2relay.engine.FrameFactory.POST;
+import static io.h2relay.engine.FrameFactory.REQUEST;
+import static io.h2relay.engine.FrameFactory.RESPONSE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.h2relay.frame.ErrorCode;
+import io.h2relay.frame.FrameType;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every abuse limit trips with GOAWAY(ENHANCE_YOUR_CALM) and a reason, and is counted (ENGINE_PARITY row 67,
+ * PROXY_ANCHORS.md §2). Time is passed in, so rate limits are tested without clocks.
+ */
+class AbuseLimitsTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private static Event.ConnectionTerminated tripped(List<Event> events) {
+        Event last = events.get(events.size() - 1);
+        assertTrue(last instanceof Event.ConnectionTerminated, events.toString());
+        Event.ConnectionTerminated t = (Event.ConnectionTerminated) last;
+        assertEquals(ErrorCode.ENHANCE_YOUR_CALM.code(), t.errorCode());
+        assertFalse(t.remote());
+        return t;
+    }
+
+    private static void assertGoAwayCalm(Harness h) {
+        List<Wire.Frame> out = h.output();
+        Wire.Frame last = out.get(out.size() - 1);
+        assertEquals(FrameType.GOAWAY, last.type());
+        assertEquals(ErrorCode.ENHANCE_YOUR_CALM.code(), last.errorCode());
+        assertFalse(last.text().isEmpty());
+    }
+
+    @Test
+    void aPingFloodTrips() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 1000; i++) {
+            h.feed(h.peer.ping(i));
+            h.conn.dataToSend();
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.ping(1000)));
+        assertTrue(t.additionalData().contains("PING flood"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().pingFrames());
+        assertGoAwayCalm(h);
+    }
+
+    @Test
+    void pingsSpreadOverTimeDoNot() {
+        Harness h = Harness.server();
+        long now = 0;
+        for (int i = 0; i < 5000; i++) {
+            now += SECOND / 50;
+            h.conn.receiveData(ByteBuffer.wrap(h.peer.ping(i)), now);
+            h.conn.dataToSend();
+        }
+        assertFalse(h.conn.isTerminated());
+    }
+
+    @Test
+    void rapidResetTrips() {
+        Harness h = Harness.server();
+        int id = 1;
+        for (int i = 0; i < 1000; i++, id += 2) {
+            h.feed(h.peer.headers(id, REQUEST, false), h.peer.rstStream(id, ErrorCode.CANCEL.code()));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.headers(id, REQUEST, false),
+                h.peer.rstStream(id, ErrorCode.CANCEL.code())));
+        assertTrue(t.additionalData().contains("rapid reset"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().peerResets());
+        assertGoAwayCalm(h);
+    }
+
+    @Test
+    void completedStreamsEarnResetBudgetBack() {
+        Harness h = Harness.server();
+        int id = 1;
+        for (int i = 0; i < 3000; i++, id += 2) {
+            h.feed(h.peer.headers(id, REQUEST, false), h.peer.rstStream(id, ErrorCode.CANCEL.code()));
+            id += 2;
+            h.feed(h.peer.headers(id, REQUEST, true));
+            h.conn.sendHeaders(id, RESPONSE, true);
+            h.conn.dataToSend();
+        }
+        assertFalse(h.conn.isTerminated());
+    }
+
+    @Test
+    void streamErrorsThePeerProvokesTrip() {
+        Harness h = Harness.server();
+        int id = 1;
+        for (int i = 0; i < 1000; i++, id += 2) {
+            h.feed(h.peer.headers(id, REQUEST, false), h.peer.windowUpdate(id, 0));
+            h.conn.dataToSend();
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.headers(id, REQUEST, false),
+                h.peer.windowUpdate(id, 0)));
+        assertTrue(t.additionalData().contains("stream errors"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().localResets());
+    }
+
+    @Test
+    void aSettingsFloodTripsAndOverlongSettingsFramesToo() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 999; i++) {
+            h.feed(h.peer.settings(0x99, i));
+            h.conn.dataToSend();
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.settings(0x99, 1)));
+        assertTrue(t.additionalData().contains("SETTINGS flood"), t.additionalData());
+
+        Harness g = Harness.server();
+        int[] many = new int[66];
+        for (int i = 0; i < 33; i++) {
+            many[2 * i] = 0x100 + i;
+            many[2 * i + 1] = i;
+        }
+        t = tripped(g.feed(g.peer.settings(many)));
+        assertTrue(t.additionalData().contains("33 parameters"), t.additionalData());
+    }
+
+    @Test
+    void emptyDataFramesInARowTrip() {
+        Harness h = Harness.server();
+        h.feed(h.peer.headers(1, POST, false), h.peer.data(1, new byte[0], false), h.peer.data(1, new byte[1], false),
+                h.peer.data(1, new byte[0], false));
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.data(1, new byte[0], false)));
+        assertTrue(t.additionalData().contains("empty frame flood"), t.additionalData());
+        assertEquals(3, h.conn.abuseCounters().emptyFrames());
+    }
+
+    @Test
+    void aWindowUpdateFloodTrips() {
+        Harness h = Harness.server();
+        h.feed(h.peer.headers(1, REQUEST, true));
+        // Budget: 5 + 2 × (1 stream + 10 × 0 DATA frames) = 7.
+        for (int i = 0; i < 7; i++) {
+            h.feed(h.peer.windowUpdate(0, 1));
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.windowUpdate(0, 1)));
+        assertTrue(t.additionalData().contains("WINDOW_UPDATE flood"), t.additionalData());
+    }
+
+    @Test
+    void windowUpdatesAnsweringOurDataAreFine() {
+        Harness h = Harness.server();
+        h.feed(h.peer.headers(1, REQUEST, true));
+        h.conn.sendHeaders(1, RESPONSE, false);
+        for (int i = 0; i < 100; i++) {
+            h.conn.sendData(1, ByteBuffer.allocate(100), false);
+            h.feed(h.peer.windowUpdate(0, 100), h.peer.windowUpdate(1, 100));
+        }
+        assertFalse(h.conn.isTerminated());
+    }
+
+    @Test
+    void aPriorityFloodTrips() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 100; i++) {
+            h.feed(h.peer.priority(3 + 2 * i, 0, 16, false));
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.priorityUpdate(1, "u=1")));
+        assertTrue(t.additionalData().contains("PRIORITY flood"), t.additionalData());
+        assertEquals(101, h.conn.abuseCounters().priorityFrames());
+    }
+
+    @Test
+    void refusedStreamsCountAgainstTheResetBudget() {
+        Harness h = Harness.server(H2Configuration.builder(false).maxConcurrentStreams(0).build());
+        int id = 1;
+        for (int i = 0; i < 1000; i++, id += 2) {
+            h.feed(h.peer.headers(id, REQUEST, true));
+            h.conn.dataToSend();
+        }
+        assertEquals(1000, h.conn.abuseCounters().refusedStreams());
+        tripped(h.feed(h.peer.headers(id, REQUEST, true)));
+    }
+
+    @Test
+    void countersStartAtZeroAndNameNoTrip() {
+        AbuseCounters c = new H2Connection(H2Configuration.server()).abuseCounters();
+        assertEquals(new AbuseCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null), c);
+    }
+}

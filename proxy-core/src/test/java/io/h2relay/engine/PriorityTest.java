@@ -1,0 +1,128 @@
+package io.h2relay.engine;
+
+import static io.h2relay.engine.FrameFactory.REQUEST;
+import static io.h2relay.engine.FrameFactory.RESPONSE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.h2relay.frame.ErrorCode;
+import io.h2relay.frame.FrameType;
+import io.h2relay.frame.PriorityFields;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** RFC 7540 and RFC 9218 priority signals (h2's test_priority.py; ENGINE_PARITY rows 62, 63, 93). */
+class PriorityTest {
+
+    @Test
+    void aPriorityFrameIsReportedEvenForAnIdleStream() {
+        Harness h = Harness.server();
+        Event.PriorityUpdated p = Harness.only(Event.PriorityUpdated.class, h.feed(h.peer.priority(5, 3, 100, true)));
+        assertEquals(5, p.streamId());
+        assertEquals(100, p.weight());
+        assertEquals(3, p.dependsOn());
+        assertTrue(p.exclusive());
+        assertNull(p.fieldValue());
+    }
+
+    @Test
+    void priorityBeforeHeadersIsAccepted() {
+        Harness h = Harness.server(H2Configuration.builder(false).rfc7540Priorities(true).build());
+        h.feed(h.peer.priority(5, 0, 200, false));
+        List<Event> events = h.feed(h.peer.headers(5, REQUEST, true));
+        assertEquals(Event.RequestReceived.class, events.get(0).getClass());
+    }
+
+    @Test
+    void selfDependencyIsAStreamErrorOnAStreamAndAConnectionErrorWhenIdle() {
+        Harness h = Harness.server();
+        h.feed(h.peer.headers(1, REQUEST, false));
+        Event.StreamReset r = Harness.only(Event.StreamReset.class, h.feed(h.peer.priority(1, 1, 16, false)));
+        assertEquals(ErrorCode.PROTOCOL_ERROR.code(), r.errorCode());
+        Event.ConnectionTerminated t = Harness.only(Event.ConnectionTerminated.class,
+                h.feed(h.peer.priority(9, 9, 16, false)));
+        assertEquals(ErrorCode.PROTOCOL_ERROR.code(), t.errorCode());
+    }
+
+    @Test
+    void headersDependingOnThemselvesResetTheStream() {
+        Harness h = Harness.server();
+        Event.StreamReset r = Harness.only(Event.StreamReset.class,
+                h.feed(h.peer.headers(1, REQUEST, true, new PriorityFields(1, false, 16))));
+        assertEquals(1, r.streamId());
+    }
+
+    @Test
+    void onlyClientsPrioritizeAndWithinRange() {
+        Harness s = Harness.server();
+        assertThrows(Rfc1122Error.class, () -> s.conn.prioritize(1, 16, 0, false));
+        Harness c = Harness.client();
+        assertThrows(IllegalArgumentException.class, () -> c.conn.prioritize(1, 257, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> c.conn.prioritize(1, 0, 0, false));
+        assertThrows(ProtocolError.class, () -> c.conn.prioritize(1, 16, 1, false));
+        c.conn.prioritize(1, 256, 0, true);
+        Wire.Frame f = c.output().get(0);
+        assertEquals(FrameType.PRIORITY, f.type());
+        assertEquals(new PriorityFields(0, true, 256), f.priority());
+    }
+
+    @Test
+    void aClientMaySendPriorityOnHeaders() {
+        Harness c = Harness.client();
+        c.conn.sendHeaders(1, REQUEST, true, new PriorityFields(0, false, 64));
+        assertEquals(new PriorityFields(0, false, 64), c.output().get(0).priority());
+        Harness s = Harness.serverWithRequest(true);
+        assertThrows(Rfc1122Error.class, () -> s.conn.sendHeaders(1, RESPONSE, true, new PriorityFields(0, false, 8)));
+    }
+
+    @Test
+    void priorityUpdateReordersQueuedResponses() {
+        Harness g = Harness.server();
+        for (int id = 1; id <= 5; id += 2) {
+            g.feed(g.peer.headers(id, REQUEST, true));
+            g.conn.sendHeaders(id, RESPONSE, false);
+            g.conn.queueData(id, ByteBuffer.allocate(100), true);
+        }
+        Event.PriorityUpdated p = Harness.only(Event.PriorityUpdated.class, g.feed(g.peer.priorityUpdate(5, "u=0")));
+        assertEquals("u=0", p.fieldValue());
+        List<Wire.Frame> out = g.output();
+        List<Integer> dataOrder = out.stream().filter(f -> f.type() == FrameType.DATA).map(Wire.Frame::streamId)
+                .toList();
+        assertEquals(List.of(5, 1, 3), dataOrder);
+    }
+
+    @Test
+    void theRequestPriorityHeaderSetsTheInitialOrder() {
+        Harness g = Harness.server();
+        g.feed(g.peer.headers(1, REQUEST, true), g.peer.headers(3, FrameFactory.with(REQUEST, "priority", "u=1"),
+                true));
+        for (int id = 1; id <= 3; id += 2) {
+            g.conn.sendHeaders(id, RESPONSE, false);
+            g.conn.queueData(id, ByteBuffer.allocate(100), true);
+        }
+        List<Integer> dataOrder = g.output().stream().filter(f -> f.type() == FrameType.DATA)
+                .map(Wire.Frame::streamId).toList();
+        assertEquals(List.of(3, 1), dataOrder);
+    }
+
+    @Test
+    void clientsSendPriorityUpdates() {
+        Harness c = Harness.clientWithRequest(true);
+        c.conn.updatePriority(1, "u=2, i");
+        Wire.Frame f = c.output().get(0);
+        assertEquals(FrameType.PRIORITY_UPDATE, f.type());
+        assertEquals(1, f.promisedStreamId());
+        assertEquals("u=2, i", f.text());
+    }
+
+    @Test
+    void aPriorityUpdateForAPushStreamIsAProtocolError() {
+        Harness h = Harness.server();
+        Event.ConnectionTerminated t = Harness.only(Event.ConnectionTerminated.class,
+                h.feed(h.peer.priorityUpdate(2, "u=1")));
+        assertEquals(ErrorCode.PROTOCOL_ERROR.code(), t.errorCode());
+    }
+}
