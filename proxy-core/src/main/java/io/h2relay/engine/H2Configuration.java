@@ -52,7 +52,8 @@ public record H2Configuration(
         check(headerTableSize >= 0, "headerTableSize must not be negative");
         check(maxConcurrentStreams >= 0 && maxConcurrentStreams <= 0xffffffffL, "maxConcurrentStreams out of range");
         check(initialWindowSize >= 0, "initialWindowSize must be 0..2^31-1");
-        check(maxFrameSize >= 16384 && maxFrameSize <= 16777215, "maxFrameSize must be 2^14..2^24-1 (RFC 9113 §6.5.2)");
+        check(maxFrameSize >= 16384 && maxFrameSize <= 16777215,
+                "maxFrameSize must be 2^14..2^24-1 (RFC 9113 §6.5.2)");
         check(maxHeaderListSize >= 0, "maxHeaderListSize must not be negative");
         check(!(enablePush && !clientSide), "a server must not enable push (RFC 9113 §6.5.2)");
     }

@@ -1090,6 +1090,18 @@ public final class H2Connection {
         emit(new Event.ConnectionTerminated(code, last, reason, false));
     }
 
+    /**
+     * The frame just written is one the peer made us owe (a PING or SETTINGS ACK, an RST_STREAM): counted, and too
+     * many waiting means the peer is not reading (CVE-2019-9512/9514/9515).
+     */
+    void controlFrameOwed() {
+        out.controlWritten();
+        int limit = config.limits().maxQueuedControlFrames();
+        if (out.queuedControlFrames() > limit) {
+            throw guard.trip("more than " + limit + " control frames waiting to be written: the peer is not reading");
+        }
+    }
+
     static ByteBuffer debugData(String text) {
         return text == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
     }

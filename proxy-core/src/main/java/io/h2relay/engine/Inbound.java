@@ -28,9 +28,11 @@ final class Inbound implements FrameHandler {
     private static final int OTHER = -1;
 
     private final H2Connection c;
+    private final StreamErrors errors;
 
     Inbound(H2Connection connection) {
         this.c = connection;
+        this.errors = new StreamErrors(connection);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -62,7 +64,7 @@ final class Inbound implements FrameHandler {
         }
     }
 
-    private static FrameException protocol(String message) {
+    static FrameException protocol(String message) {
         return new FrameException(ErrorCode.PROTOCOL_ERROR, message);
     }
 
@@ -90,26 +92,26 @@ final class Inbound implements FrameHandler {
         }
         if (t.action() == Action.RESET_STREAM_ON_ERROR) {
             c.creditConnection(flowControlledLength);
-            resetOnError(s, StreamInput.RECV_DATA, "DATA after the peer's END_STREAM");
+            errors.resetOnError(s, StreamInput.RECV_DATA, "DATA after the peer's END_STREAM");
             return;
         }
         if (!s.receiveWindow.consume(flowControlledLength)) {
             c.creditConnection(flowControlledLength);
-            streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "DATA of " + flowControlledLength
+            errors.streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "DATA of " + flowControlledLength
                     + " bytes exceeds the stream window of " + s.receiveWindow.current() + " (RFC 9113 §6.9.1)");
             return;
         }
         if (!s.finalHeadersReceived) {
             c.creditConnection(flowControlledLength);
-            reject(s, false, endStream, "DATA before the response headers (RFC 9113 §8.1)", false);
+            errors.reject(s, false, endStream, "DATA before the response headers (RFC 9113 §8.1)", false);
             return;
         }
         s.receivedLength += data.remaining();
         if (s.expectedLength >= 0 && (s.receivedLength > s.expectedLength
                 || (endStream && s.receivedLength != s.expectedLength))) {
             c.creditConnection(flowControlledLength);
-            reject(s, false, endStream, new InvalidBodyLengthError(s.expectedLength, s.receivedLength).getMessage()
-                    + " (RFC 9113 §8.1.1)", false);
+            String reason = new InvalidBodyLengthError(s.expectedLength, s.receivedLength).getMessage();
+            errors.reject(s, false, endStream, reason + " (RFC 9113 §8.1.1)", false);
             return;
         }
         c.step(s, StreamInput.RECV_DATA);
@@ -130,33 +132,7 @@ final class Inbound implements FrameHandler {
         if (c.streams.isIdle(streamId)) {
             throw protocol("DATA on idle stream " + streamId + " (RFC 9113 §5.1)");
         }
-        lateFrame(streamId, "DATA");
-    }
-
-    /**
-     * A DATA or HEADERS frame on a closed stream (RFC 9113 §5.1 "closed"): ignored after our RST_STREAM (the peer may
-     * have sent it before seeing ours), a stream error STREAM_CLOSED after the peer's RST_STREAM, a connection error
-     * STREAM_CLOSED after END_STREAM, and a PROTOCOL_ERROR when we know nothing about the stream (never opened below
-     * the highest identifier, or forgotten).
-     */
-    private void lateFrame(int streamId, String what) throws FrameException {
-        ClosedBy by = c.streams.closedBy(streamId);
-        if (by == ClosedBy.SEND_RST_STREAM) {
-            return;
-        }
-        if (by == ClosedBy.RECV_RST_STREAM) {
-            writeRst(streamId, ErrorCode.STREAM_CLOSED.code());
-            c.guard.localReset();
-            return;
-        }
-        if (by != null) {
-            throw new FrameException(ErrorCode.STREAM_CLOSED, what + " on stream " + streamId
-                    + " after END_STREAM (RFC 9113 §5.1)");
-        }
-        if (c.streams.peerInitiated(streamId)) {
-            throw protocol(what + ": " + new StreamIdTooLowError(streamId, c.streams.highestInbound()).getMessage());
-        }
-        throw protocol(what + " on closed stream " + streamId);
+        errors.lateFrame(streamId, "DATA");
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -255,7 +231,7 @@ final class Inbound implements FrameHandler {
         }
         if (!c.streams.isIdle(streamId)) {
             decode(block);
-            lateFrame(streamId, "HEADERS");
+            errors.lateFrame(streamId, "HEADERS");
             return;
         }
         if (c.client || !c.streams.peerInitiated(streamId)) {
@@ -270,7 +246,7 @@ final class Inbound implements FrameHandler {
         if (c.streams.openInbound() >= c.localSettings.maxConcurrentStreams()) {
             // RFC 9113 §5.1.2: refused, not a connection error, so the client may retry it (ENGINE_PARITY D2).
             c.guard.refusedStream();
-            writeRst(streamId, ErrorCode.REFUSED_STREAM.code());
+            errors.writeRst(streamId, ErrorCode.REFUSED_STREAM.code());
             c.streams.skipInbound(streamId, ClosedBy.SEND_RST_STREAM);
             return;
         }
@@ -290,12 +266,12 @@ final class Inbound implements FrameHandler {
             throw protocol("HEADERS on stream " + s.id + " in state " + s.state + " (RFC 9113 §5.1)");
         }
         if (t.action() == Action.RESET_STREAM_ON_ERROR) {
-            resetOnError(s, input, "HEADERS after the peer's END_STREAM");
+            errors.resetOnError(s, input, "HEADERS after the peer's END_STREAM");
             return;
         }
         if (headers == null) {
-            reject(s, opening, endStream, "header list over " + c.localSettings.maxHeaderListSize() + " bytes or "
-                    + c.config.limits().maxHeaderCount() + " fields", true);
+            errors.reject(s, opening, endStream, "header list over " + c.localSettings.maxHeaderListSize()
+                    + " bytes or " + c.config.limits().maxHeaderCount() + " fields", true);
             return;
         }
         HeaderBlockKind kind = c.client ? (s.finalHeadersReceived ? HeaderBlockKind.TRAILERS : HeaderBlockKind.RESPONSE)
@@ -304,22 +280,23 @@ final class Inbound implements FrameHandler {
         try {
             facts = c.rules.inbound(kind, headers, c.client, c.localSettings.enableConnectProtocol());
         } catch (MalformedMessageException e) {
-            reject(s, opening, endStream, "malformed " + kind.name().toLowerCase() + ": " + e.getMessage(), false);
+            String reason = "malformed " + kind.name().toLowerCase() + ": " + e.getMessage();
+            errors.reject(s, opening, endStream, reason, false);
             return;
         }
         String problem = messageProblem(s, kind, facts, endStream);
         if (problem != null) {
-            reject(s, opening, endStream, problem, false);
+            errors.reject(s, opening, endStream, problem, false);
             return;
         }
         if (priority != null && priority.streamDependency() == s.id) {
-            reject(s, opening, endStream, "stream " + s.id + " depends on itself (RFC 9113 §5.3.1)", false);
+            errors.reject(s, opening, endStream, "stream " + s.id + " depends on itself (RFC 9113 §5.3.1)", false);
             return;
         }
         if (s.state == StreamState.RESERVED_REMOTE
                 && c.streams.openInbound() >= c.localSettings.maxConcurrentStreams()) {
             c.guard.refusedStream();
-            writeRst(s.id, ErrorCode.REFUSED_STREAM.code());
+            errors.writeRst(s.id, ErrorCode.REFUSED_STREAM.code());
             c.step(s, StreamInput.SEND_RST_STREAM);
             c.emit(new Event.StreamReset(s.id, ErrorCode.REFUSED_STREAM.code(), false,
                     "pushed stream over our MAX_CONCURRENT_STREAMS"));
@@ -429,7 +406,7 @@ final class Inbound implements FrameHandler {
         }
         if (t.action() == Action.RESET_STREAM_ON_ERROR) {
             refusePush(promisedId);
-            resetOnError(parent, StreamInput.RECV_PUSH_PROMISE, "PUSH_PROMISE after the server's END_STREAM");
+            errors.resetOnError(parent, StreamInput.RECV_PUSH_PROMISE, "PUSH_PROMISE after the server's END_STREAM");
             return;
         }
         c.step(parent, StreamInput.RECV_PUSH_PROMISE);
@@ -438,7 +415,7 @@ final class Inbound implements FrameHandler {
         c.step(promised, StreamInput.RECV_PUSH_PROMISE);
         c.guard.streamOpened();
         if (headers == null) {
-            streamError(promised, ErrorCode.CANCEL, "promised request over the header list limits");
+            errors.streamError(promised, ErrorCode.CANCEL, "promised request over the header list limits");
             return;
         }
         HeaderFacts facts;
@@ -446,7 +423,7 @@ final class Inbound implements FrameHandler {
             facts = c.rules.inbound(HeaderBlockKind.PUSH_PROMISE, headers, c.client,
                     c.localSettings.enableConnectProtocol());
         } catch (MalformedMessageException e) {
-            streamError(promised, ErrorCode.PROTOCOL_ERROR, "malformed promised request: " + e.getMessage()
+            errors.streamError(promised, ErrorCode.PROTOCOL_ERROR, "malformed promised request: " + e.getMessage()
                     + " (RFC 9113 §8.4)");
             return;
         }
@@ -457,70 +434,8 @@ final class Inbound implements FrameHandler {
     }
 
     private void refusePush(int promisedId) throws FrameException {
-        writeRst(promisedId, ErrorCode.REFUSED_STREAM.code());
+        errors.writeRst(promisedId, ErrorCode.REFUSED_STREAM.code());
         c.streams.skipInbound(promisedId, ClosedBy.SEND_RST_STREAM);
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Stream errors
-
-    /**
-     * A malformed (or over-limit) message: a stream error (RFC 9113 §8.1.1), after a {@code 400} (or {@code 431})
-     * when we are the server, no response went out yet and the configuration asks for it.
-     */
-    private void reject(H2Stream s, boolean opening, boolean endStream, String reason, boolean oversized)
-            throws FrameException {
-        if (opening) {
-            c.step(s, StreamInput.RECV_HEADERS);
-        }
-        if (endStream && s.peek(StreamInput.RECV_END_STREAM) != null) {
-            c.step(s, StreamInput.RECV_END_STREAM);
-        }
-        boolean respond = !c.client && c.config.respondToMalformedRequests() && !s.finalHeadersSent
-                && s.peek(StreamInput.SEND_HEADERS) != null;
-        int code = oversized ? ErrorCode.CANCEL.code() : ErrorCode.PROTOCOL_ERROR.code();
-        if (respond) {
-            c.respondWithStatus(s, oversized ? 431 : 400);
-            if (oversized) {
-                code = ErrorCode.NO_ERROR.code(); // §8.1: a complete response, then stop the upload
-            }
-        }
-        if (s.state != StreamState.CLOSED) {
-            writeRst(s.id, code);
-            c.step(s, StreamInput.SEND_RST_STREAM);
-        }
-        c.guard.localReset();
-        c.emit(new Event.StreamReset(s.id, code, false, reason));
-    }
-
-    /** The table's RESET_STREAM_ON_ERROR: the peer sent on its closed half; RST_STREAM(STREAM_CLOSED) (§5.1). */
-    private void resetOnError(H2Stream s, StreamInput input, String reason) throws FrameException {
-        c.step(s, input);
-        writeRst(s.id, ErrorCode.STREAM_CLOSED.code());
-        c.guard.localReset();
-        c.emit(new Event.StreamReset(s.id, ErrorCode.STREAM_CLOSED.code(), false, reason + " (RFC 9113 §5.1)"));
-    }
-
-    /** A stream error (RFC 9113 §5.4.2): RST_STREAM, the stream closes, the application is told. */
-    private void streamError(H2Stream s, ErrorCode code, String reason) throws FrameException {
-        writeRst(s.id, code.code());
-        c.step(s, StreamInput.SEND_RST_STREAM);
-        c.guard.localReset();
-        c.emit(new Event.StreamReset(s.id, code.code(), false, reason));
-    }
-
-    /** An RST_STREAM we owe the peer: counted among queued control frames (CVE-2019-9514). */
-    private void writeRst(int streamId, int code) throws FrameException {
-        c.out.writer.rstStream(streamId, code);
-        owedControlFrame();
-    }
-
-    private void owedControlFrame() throws FrameException {
-        c.out.controlWritten();
-        int limit = c.config.limits().maxQueuedControlFrames();
-        if (c.out.queuedControlFrames() > limit) {
-            throw c.guard.trip("more than " + limit + " control frames waiting to be written: the peer is not reading");
-        }
     }
 
     @Override
@@ -529,7 +444,7 @@ final class Inbound implements FrameHandler {
         H2Stream s = c.streams.get(streamId);
         if (s != null) {
             ErrorCode known = ErrorCode.of(errorCode);
-            streamError(s, known != null ? known : ErrorCode.PROTOCOL_ERROR, reason);
+            errors.streamError(s, known != null ? known : ErrorCode.PROTOCOL_ERROR, reason);
         } else if (c.streams.isIdle(streamId)) {
             // RST_STREAM may not be sent on an idle stream (§6.4): nothing smaller than the connection is left.
             throw new FrameException(errorCode, reason + " on idle stream " + streamId);
@@ -548,7 +463,7 @@ final class Inbound implements FrameHandler {
             H2Stream s = c.streams.get(streamId);
             String reason = "stream " + streamId + " depends on itself (RFC 9113 §5.3.1)";
             if (s != null) {
-                streamError(s, ErrorCode.PROTOCOL_ERROR, reason);
+                errors.streamError(s, ErrorCode.PROTOCOL_ERROR, reason);
             } else if (c.streams.isIdle(streamId)) {
                 throw protocol(reason);
             }
@@ -591,7 +506,7 @@ final class Inbound implements FrameHandler {
         c.guard.settings(settings.size());
         Map<Integer, ChangedSetting> changed = c.applyRemoteSettings(settings);
         c.out.writer.settingsAck();
-        owedControlFrame();
+        c.controlFrameOwed();
         c.emit(new Event.RemoteSettingsChanged(changed));
         if (changed.containsKey(SettingId.INITIAL_WINDOW_SIZE)) {
             c.sender.refreshReadiness();
@@ -632,7 +547,7 @@ final class Inbound implements FrameHandler {
         }
         c.guard.ping();
         c.out.writer.ping(true, opaqueData);
-        owedControlFrame();
+        c.controlFrameOwed();
         c.emit(new Event.PingReceived(opaqueData));
     }
 
@@ -689,11 +604,11 @@ final class Inbound implements FrameHandler {
             throw protocol("WINDOW_UPDATE on stream " + streamId + " in state " + s.state + " (RFC 9113 §5.1)");
         }
         if (increment == 0) {
-            streamError(s, ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE with increment 0 (RFC 9113 §6.9)");
+            errors.streamError(s, ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE with increment 0 (RFC 9113 §6.9)");
             return;
         }
         if (!s.sendWindow.increment(increment)) {
-            streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE pushes the stream window past 2^31-1 "
+            errors.streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE pushes the stream window past 2^31-1 "
                     + "(RFC 9113 §6.9.1)");
             return;
         }
