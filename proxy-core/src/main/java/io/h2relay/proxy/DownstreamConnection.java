@@ -1,0 +1,502 @@
+package io.h2relay.proxy;
+
+import io.h2relay.engine.Event;
+import io.h2relay.engine.H2Connection;
+import io.h2relay.engine.H2Error;
+import io.h2relay.engine.StreamState;
+import io.h2relay.frame.ErrorCode;
+import io.h2relay.hpack.Header;
+import io.h2relay.io.Accepted;
+import io.h2relay.io.SocketEvent;
+import io.h2relay.proxy.Exchange.ClientReset;
+import io.h2relay.proxy.Exchange.PriorityChange;
+import io.h2relay.proxy.Exchange.RequestConsumed;
+import io.h2relay.proxy.Exchange.RequestData;
+import io.h2relay.proxy.Exchange.RequestPart;
+import io.h2relay.proxy.Exchange.ResetClientStream;
+import io.h2relay.proxy.Exchange.Respond;
+import io.h2relay.proxy.Exchange.ResponseCredit;
+import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.ToDownstream;
+import io.h2relay.proxy.Exchange.ToStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One client connection: owns the server-side engine and spawns a {@link Stream} child per request.
+ *
+ * <p>Request bytes are acknowledged to the client (reopening its windows) only when the Stream reports them taken by
+ * the backend ({@link RequestConsumed}); response bytes are reported to the Stream ({@link ResponseCredit}) only once
+ * the engine cut them into frames for a socket write. What this connection holds is therefore bounded by the windows
+ * it announced: {@code stream-window} per stream, {@code connection-window} in all.
+ *
+ * <p>Timers: no open stream for {@code timeouts.idle} gets GOAWAY and a graceful close; a close the peer does not
+ * complete within {@code timeouts.abort} becomes a reset; a drain (GOAWAY, in-flight exchanges finish) has a deadline
+ * after which the remaining exchanges are cut.
+ */
+final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
+
+    sealed interface Internal extends ToDownstream permits Net, StreamGone, Timer, Drain {}
+
+    record Net(SocketEvent event) implements Internal {}
+
+    /** The Stream actor of {@code streamId} stopped. */
+    record StreamGone(int streamId) implements Internal {}
+
+    enum Timer implements Internal { IDLE, ABORT, DRAIN_DEADLINE }
+
+    /** GOAWAY now; exchanges under way may run until {@code deadline} ({@link Duration#ZERO}: cut them now). */
+    record Drain(Duration deadline) implements Internal {}
+
+    /** Marks an entry whose Stream is gone: reset the client stream by its state once the response drained. */
+    private static final int RESET_BY_STATE = -2;
+    private static final int NO_RESET = -1;
+
+    /** One request as this connection sees it. */
+    private static final class Entry {
+        final int id;
+        ActorRef<ToStream> stream;
+        /** The request head, until the Stream is spawned at the end of the batch that brought it. */
+        List<Header> head;
+        List<ByteBuffer> data = List.of();
+        int bytes;
+        List<Header> trailers;
+        boolean end;
+        String priority;
+        boolean touched;
+        /** Request bytes received and not yet credited to the client. */
+        long unacked;
+        /** Response bytes queued in the engine and not yet reported sent. */
+        long queuedResponse;
+        int resetAfterDrain = NO_RESET;
+
+        Entry(int id) {
+            this.id = id;
+        }
+
+        void add(ByteBuffer buffer) {
+            if (data.isEmpty()) {
+                data = new ArrayList<>(4);
+            }
+            data.add(buffer);
+            bytes += buffer.remaining();
+        }
+
+        RequestPart takePart() {
+            if (bytes == 0 && trailers == null && !end) {
+                return RequestPart.EMPTY;
+            }
+            RequestPart part = new RequestPart(data, bytes, trailers, end);
+            data = List.of();
+            bytes = 0;
+            trailers = null;
+            end = false;
+            return part;
+        }
+    }
+
+    private final ProxyContext pc;
+    private final TimerScheduler<ToDownstream> timers;
+    private final H2Connection engine;
+    private final EngineSocket io;
+    private final ForwardingHeaders.ClientConnection client;
+    private final Map<Integer, Entry> streams = new HashMap<>();
+    private final List<Entry> touched = new ArrayList<>();
+    /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
+    private final Set<Entry> watched = new LinkedHashSet<>();
+    private long buffered;
+    private boolean peerGoingAway;
+    private boolean draining;
+
+    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc)));
+    }
+
+    private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
+            Accepted accepted, ProxyContext pc) {
+        super(ctx);
+        this.pc = pc;
+        this.timers = timers;
+        this.engine = new H2Connection(pc.serverEngine());
+        this.io = new EngineSocket(engine, accepted.attach(ctx, Net::new));
+        this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
+                "http", "2");
+        pc.metrics().connectionOpened(true);
+        EngineSettings.start(engine, pc.flow());
+        io.flush();
+        updateIdleTimer();
+    }
+
+    @Override
+    public Receive<ToDownstream> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Respond.class, this::onRespond)
+                .onMessage(RequestConsumed.class, this::onConsumed)
+                .onMessage(ResetClientStream.class, this::onResetRequested)
+                .onMessage(StreamGone.class, this::onStreamGone)
+                .onMessage(Drain.class, this::onDrain)
+                .onMessageEquals(Timer.IDLE, this::onIdle)
+                .onMessageEquals(Timer.ABORT, () -> {
+                    io.socket().abort();
+                    return this;
+                })
+                .onMessageEquals(Timer.DRAIN_DEADLINE, () -> {
+                    io.socket().abort();
+                    return Behaviors.stopped();
+                })
+                .onSignal(PostStop.class, s -> {
+                    pc.metrics().buffered(-buffered, 0, 0);
+                    pc.metrics().connectionClosed(true);
+                    return this;
+                })
+                .build();
+    }
+
+    // ---- socket -------------------------------------------------------------------------------------------------
+
+    private Behavior<ToDownstream> onNet(SocketEvent e) {
+        if (e instanceof SocketEvent.Received r) {
+            for (Event event : io.receive(r.bytes())) {
+                handle(event);
+            }
+            dispatch();
+            pump();
+            io.resumeReading();
+            return this;
+        }
+        if (e instanceof SocketEvent.Writable) {
+            io.writable();
+            pump();
+            return this;
+        }
+        if (e instanceof SocketEvent.PeerClosed) {
+            peerGoingAway = true; // no more requests can come; answers under way may still go out
+            pump();
+            return this;
+        }
+        if (e instanceof SocketEvent.Closed || e instanceof SocketEvent.Failed) {
+            return Behaviors.stopped(); // the Streams stop with us; their upstream streams are cancelled
+        }
+        return this;
+    }
+
+    private void handle(Event event) {
+        if (event instanceof Event.RequestReceived r) {
+            Entry x = new Entry(r.streamId());
+            x.head = r.headers();
+            streams.put(x.id, x);
+            touch(x);
+            pc.metrics().request();
+        } else if (event instanceof Event.DataReceived d) {
+            onData(d);
+        } else if (event instanceof Event.TrailersReceived t) {
+            Entry x = streams.get(t.streamId());
+            if (x != null && x.resetAfterDrain == NO_RESET) {
+                x.trailers = t.headers();
+                touch(x);
+            }
+        } else if (event instanceof Event.StreamEnded s) {
+            Entry x = streams.get(s.streamId());
+            if (x != null && x.resetAfterDrain == NO_RESET) {
+                x.end = true;
+                touch(x);
+            }
+        } else if (event instanceof Event.StreamReset s) {
+            onEngineReset(s);
+        } else if (event instanceof Event.PriorityUpdated p) {
+            Entry x = p.fieldValue() == null ? null : streams.get(p.streamId());
+            if (x != null) {
+                x.priority = p.fieldValue();
+                touch(x);
+            }
+        } else if (event instanceof Event.ConnectionTerminated t) {
+            peerGoingAway |= t.remote();
+        }
+    }
+
+    private void onData(Event.DataReceived d) {
+        Entry x = streams.get(d.streamId());
+        int length = d.data().remaining();
+        if (x == null || x.resetAfterDrain != NO_RESET) {
+            engine.acknowledgeReceivedData(d.flowControlledLength(), d.streamId()); // nobody will consume it
+            return;
+        }
+        int padding = d.flowControlledLength() - length;
+        if (padding > 0) {
+            engine.acknowledgeReceivedData(padding, x.id);
+        }
+        if (length > 0) {
+            x.add(d.data());
+            hold(x, length);
+            touch(x);
+        }
+    }
+
+    /** The client reset the stream, or the engine did because the client broke a rule (400/431 already sent). */
+    private void onEngineReset(Event.StreamReset s) {
+        Entry x = streams.remove(s.streamId());
+        if (x == null) {
+            return;
+        }
+        watched.remove(x);
+        release(x);
+        if (x.stream != null) {
+            x.stream.tell(new ClientReset(s.errorCode()));
+        }
+        x.head = null; // a request reset in the batch that opened it never gets a Stream
+    }
+
+    private void touch(Entry x) {
+        if (!x.touched) {
+            x.touched = true;
+            touched.add(x);
+        }
+    }
+
+    /** One message per stream per batch: the new Streams with what they have so far, the rest their new parts. */
+    private void dispatch() {
+        for (Entry x : touched) {
+            x.touched = false;
+            if (!streams.containsKey(x.id)) {
+                continue;
+            }
+            RequestPart part = x.takePart();
+            if (x.head != null) {
+                x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
+                        client));
+                getContext().watchWith(x.stream, new StreamGone(x.id));
+                x.head = null;
+            } else if (x.stream != null && !part.isEmpty()) {
+                x.stream.tell(new RequestData(part));
+            }
+            if (x.priority != null && x.stream != null) {
+                x.stream.tell(new PriorityChange(x.priority));
+                x.priority = null;
+            }
+        }
+        touched.clear();
+    }
+
+    // ---- from Streams -------------------------------------------------------------------------------------------
+
+    private Behavior<ToDownstream> onRespond(Respond r) {
+        Entry x = streams.get(r.streamId());
+        if (x == null || x.resetAfterDrain != NO_RESET) {
+            return this; // the client reset the stream meanwhile
+        }
+        ResponsePart part = r.part();
+        int id = x.id;
+        try {
+            for (List<Header> info : part.informational()) {
+                io.makeRoom();
+                engine.sendHeaders(id, info, false);
+            }
+            boolean bodyFollows = part.bytes() > 0 || part.trailers() != null;
+            if (part.head() != null) {
+                io.makeRoom();
+                engine.sendHeaders(id, part.head(), part.end() && !bodyFollows);
+            }
+            for (ByteBuffer b : part.data()) {
+                engine.queueData(id, b, false);
+            }
+            if (part.bytes() > 0) {
+                x.queuedResponse += part.bytes();
+                watched.add(x);
+            }
+            if (part.trailers() != null) {
+                io.makeRoom();
+                engine.sendHeaders(id, part.trailers(), true);
+            } else if (part.end() && (part.head() == null || bodyFollows)) {
+                io.makeRoom();
+                engine.endStream(id);
+            }
+        } catch (H2Error err) {
+            // The engine refused what the backend sent (a field HTTP/2 does not allow, say): nothing sensible can
+            // follow on this stream.
+            getContext().getLog().debug("stream {}: response refused by the engine: {}", id, err.toString());
+            if (x.stream != null) {
+                x.stream.tell(new ClientReset(ErrorCode.INTERNAL_ERROR.code()));
+            }
+            x.resetAfterDrain = ErrorCode.INTERNAL_ERROR.code();
+            watched.add(x);
+        }
+        pump();
+        return this;
+    }
+
+    private Behavior<ToDownstream> onConsumed(RequestConsumed c) {
+        Entry x = streams.get(c.streamId());
+        if (x != null && x.unacked > 0) {
+            int n = (int) Math.min(c.bytes(), x.unacked);
+            unhold(x, n);
+            engine.acknowledgeReceivedData(n, x.id);
+            pump();
+        }
+        return this;
+    }
+
+    private Behavior<ToDownstream> onResetRequested(ResetClientStream r) {
+        Entry x = streams.get(r.streamId());
+        if (x != null && x.resetAfterDrain == NO_RESET) {
+            x.resetAfterDrain = r.errorCode();
+            watched.add(x);
+            pump();
+        }
+        return this;
+    }
+
+    private Behavior<ToDownstream> onStreamGone(StreamGone g) {
+        Entry x = streams.get(g.streamId());
+        if (x != null) {
+            x.stream = null;
+            if (x.resetAfterDrain == NO_RESET) {
+                x.resetAfterDrain = RESET_BY_STATE;
+            }
+            watched.add(x);
+            pump();
+        }
+        return this;
+    }
+
+    // ---- output, credit and the connection's life ----------------------------------------------------------------
+
+    /** Writes, reports response bytes sent, performs resets whose queues drained, and decides on closing. */
+    private void pump() {
+        io.flush();
+        boolean resetSome = false;
+        for (Iterator<Entry> it = watched.iterator(); it.hasNext(); ) {
+            Entry x = it.next();
+            long queued = engine.queuedData(x.id);
+            if (x.queuedResponse > queued) {
+                long sent = x.queuedResponse - queued;
+                x.queuedResponse = queued;
+                if (x.stream != null) {
+                    x.stream.tell(new ResponseCredit((int) sent));
+                }
+            }
+            if (x.resetAfterDrain != NO_RESET && queued == 0) {
+                it.remove();
+                finish(x);
+                resetSome = true;
+            } else if (x.queuedResponse == 0 && x.resetAfterDrain == NO_RESET) {
+                it.remove();
+            }
+        }
+        for (Event e : engine.pendingEvents()) {
+            if (e instanceof Event.StreamReset s) {
+                onEngineReset(s); // streams our GOAWAY left unprocessed
+            }
+        }
+        if (resetSome) {
+            io.flush();
+        }
+        if (!io.closing() && (engine.isTerminated() || (peerGoingAway || draining) && streams.isEmpty())) {
+            close();
+        }
+        updateIdleTimer();
+    }
+
+    /** The exchange is over on our side: reset the client stream if it is still open, forget it. */
+    private void finish(Entry x) {
+        streams.remove(x.id);
+        release(x);
+        StreamState state = engine.streamState(x.id);
+        if (state == StreamState.CLOSED || engine.isTerminated()) {
+            return;
+        }
+        int code = x.resetAfterDrain >= 0 ? x.resetAfterDrain
+                : state == StreamState.HALF_CLOSED_LOCAL ? ErrorCode.NO_ERROR.code() : ErrorCode.INTERNAL_ERROR.code();
+        try {
+            io.makeRoom();
+            engine.resetStream(x.id, code);
+        } catch (H2Error err) {
+            getContext().getLog().debug("stream {}: reset refused: {}", x.id, err.toString());
+        }
+    }
+
+    private void close() {
+        io.close();
+        timers.startSingleTimer(Timer.ABORT, Timer.ABORT, pc.timeouts().abort());
+    }
+
+    private void updateIdleTimer() {
+        Duration idle = pc.timeouts().idle();
+        if (idle.isZero() || io.closing()) {
+            return;
+        }
+        boolean idleNow = streams.isEmpty();
+        boolean active = timers.isTimerActive(Timer.IDLE);
+        if (idleNow && !active) {
+            timers.startSingleTimer(Timer.IDLE, Timer.IDLE, idle);
+        } else if (!idleNow && active) {
+            timers.cancel(Timer.IDLE);
+        }
+    }
+
+    private Behavior<ToDownstream> onIdle() {
+        if (streams.isEmpty() && !io.closing()) {
+            goAway();
+            close();
+        }
+        return this;
+    }
+
+    private Behavior<ToDownstream> onDrain(Drain d) {
+        draining = true;
+        goAway();
+        if (d.deadline().isZero()) {
+            io.socket().abort();
+            return Behaviors.stopped();
+        }
+        timers.startSingleTimer(Timer.DRAIN_DEADLINE, Timer.DRAIN_DEADLINE, d.deadline());
+        pump();
+        return this;
+    }
+
+    /** GOAWAY(NO_ERROR) naming the last stream we took (RFC 9113 §6.8): the client retries later ones elsewhere. */
+    private void goAway() {
+        if (!engine.isTerminated() && !engine.goAwaySent()) {
+            io.makeRoom();
+            engine.closeConnection();
+        }
+    }
+
+    // ---- the gauge ---------------------------------------------------------------------------------------------
+
+    private void hold(Entry x, int n) {
+        x.unacked += n;
+        buffered += n;
+        pc.metrics().buffered(n, buffered, x.unacked);
+    }
+
+    private void unhold(Entry x, int n) {
+        x.unacked -= n;
+        buffered -= n;
+        pc.metrics().buffered(-n, buffered, x.unacked);
+    }
+
+    /** Credits the client for everything the entry still held: nobody will consume it now. */
+    private void release(Entry x) {
+        if (x.unacked > 0) {
+            int n = (int) x.unacked;
+            unhold(x, n);
+            engine.acknowledgeReceivedData(n, x.id);
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.h2relay.proxy;
+
+import io.h2relay.frame.ErrorCode;
+import io.h2relay.hpack.Header;
+import io.h2relay.proxy.Exchange.Acquire;
+import io.h2relay.proxy.Exchange.Attached;
+import io.h2relay.proxy.Exchange.Cancel;
+import io.h2relay.proxy.Exchange.ClientReset;
+import io.h2relay.proxy.Exchange.Prioritize;
+import io.h2relay.proxy.Exchange.PriorityChange;
+import io.h2relay.proxy.Exchange.RequestConsumed;
+import io.h2relay.proxy.Exchange.RequestCredit;
+import io.h2relay.proxy.Exchange.RequestData;
+import io.h2relay.proxy.Exchange.RequestPart;
+import io.h2relay.proxy.Exchange.ResetClientStream;
+import io.h2relay.proxy.Exchange.Respond;
+import io.h2relay.proxy.Exchange.ResponseConsumed;
+import io.h2relay.proxy.Exchange.ResponseCredit;
+import io.h2relay.proxy.Exchange.ResponseData;
+import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.Send;
+import io.h2relay.proxy.Exchange.ToDownstream;
+import io.h2relay.proxy.Exchange.ToPool;
+import io.h2relay.proxy.Exchange.ToStream;
+import io.h2relay.proxy.Exchange.ToUpstream;
+import io.h2relay.proxy.Exchange.Unavailable;
+import io.h2relay.proxy.Exchange.UpstreamFailed;
+import io.h2relay.proxy.Exchange.UpstreamReset;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One request/response exchange: routes the request, asks the cluster's pool for a backend stream, relays both ways
+ * and maps failures to answers (DESIGN.md: no route 404; backend unreachable 502, no healthy endpoint 503; request
+ * timeout 504; a backend reset is passed on to the client with the same code).
+ *
+ * <p><b>Retries.</b> A request the backend did not process (REFUSED_STREAM, above its GOAWAY's last-stream-id, or a
+ * connection that never came up) is sent again, to another connection, as long as every body byte sent is still at
+ * hand: the Stream keeps the first {@link ProxyContext#retainLimit()} body bytes and withholds their credit from the
+ * client until the response head arrives (or the body grows past the limit, which ends retrying).
+ */
+final class Stream extends AbstractBehavior<ToStream> {
+
+    /** The request timeout fired. */
+    enum Timeout implements ToStream { INSTANCE }
+
+    /** Attempts in all for one request (the first included). */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final ProxyContext pc;
+    private final ActorRef<ToDownstream> downstream;
+    private final int id;
+    private final TimerScheduler<ToStream> timers;
+
+    private Route route;
+    private ActorRef<ToPool> pool;
+    private List<Header> upstreamHead;
+    private ActorRef<ToUpstream> upstream;
+    private int upstreamId;
+    private int attempt;
+    private boolean afterConnectFailure;
+
+    /** Received from the client, not yet sent upstream (while no backend stream is attached). */
+    private final PartBuffer pending = new PartBuffer();
+    /** Sent to the current backend stream and kept for a retry, while retaining. */
+    private PartBuffer retained = new PartBuffer();
+    private boolean retaining = true;
+    /** Credit the backend gave for retained bytes, withheld from the client while retaining. */
+    private long heldCredit;
+    private String priority;
+
+    private boolean requestEnded;
+    private boolean responseStarted;
+    private boolean responseEnded;
+    /** Body bytes sent on that have not come back as credit: the exchange lasts until both are 0. */
+    private long requestOutstanding;
+    private long responseOutstanding;
+
+    static Behavior<ToStream> create(ProxyContext pc, ActorRef<ToDownstream> downstream, int streamId,
+            List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            Stream s = new Stream(ctx, timers, pc, downstream, streamId);
+            return s.start(head, first, client);
+        }));
+    }
+
+    private Stream(ActorContext<ToStream> ctx, TimerScheduler<ToStream> timers, ProxyContext pc,
+            ActorRef<ToDownstream> downstream, int id) {
+        super(ctx);
+        this.timers = timers;
+        this.pc = pc;
+        this.downstream = downstream;
+        this.id = id;
+    }
+
+    private Behavior<ToStream> start(List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
+        requestEnded = first.end();
+        String authority = null;
+        String host = null;
+        String path = null;
+        for (Header h : head) {
+            switch (h.name()) {
+                case ":authority" -> authority = h.value();
+                case "host" -> host = h.value();
+                case ":path" -> path = h.value();
+                default -> { }
+            }
+        }
+        Optional<RouteMatch> match = pc.router().route(authority != null ? authority : host, path);
+        if (match.isEmpty()) {
+            return localResponse(404, "no route for this request\n");
+        }
+        route = match.get().route();
+        pool = pc.pools().get(route.cluster().name());
+        String upstreamPath = match.get().path();
+        List<Header> fields = new ArrayList<>(head.size());
+        for (Header h : head) {
+            fields.add(upstreamPath != null && h.name().equals(":path") ? Header.of(":path", upstreamPath) : h);
+        }
+        upstreamHead = route.requestHeaders().apply(pc.forwarding().request(fields, client));
+        pending.add(first);
+        acquire();
+        return this;
+    }
+
+    @Override
+    public Receive<ToStream> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(RequestData.class, d -> onRequestData(d.part()))
+                .onMessage(Attached.class, this::onAttached)
+                .onMessage(RequestCredit.class, c -> {
+                    requestOutstanding -= c.bytes();
+                    if (retaining) {
+                        heldCredit += c.bytes();
+                    } else {
+                        downstream.tell(new RequestConsumed(id, c.bytes()));
+                    }
+                    return finishIfDone();
+                })
+                .onMessage(ResponseData.class, d -> onResponse(d.part()))
+                .onMessage(ResponseCredit.class, c -> {
+                    responseOutstanding -= c.bytes();
+                    if (upstream != null) {
+                        upstream.tell(new ResponseConsumed(upstreamId, c.bytes()));
+                    }
+                    return finishIfDone();
+                })
+                .onMessage(PriorityChange.class, p -> {
+                    priority = p.fieldValue();
+                    if (upstream != null) {
+                        upstream.tell(new Prioritize(upstreamId, priority));
+                    }
+                    return this;
+                })
+                .onMessage(ClientReset.class, r -> {
+                    if (upstream != null) {
+                        upstream.tell(new Cancel(upstreamId, r.errorCode())); // the same code both ways
+                    }
+                    return Behaviors.stopped();
+                })
+                .onMessage(UpstreamReset.class, this::onUpstreamReset)
+                .onMessage(UpstreamFailed.class, f -> onUpstreamFailed(f.failure()))
+                .onMessage(Unavailable.class, u -> localResponse(u.noHealthyEndpoint() && afterConnectFailure ? 502
+                        : 503, u.noHealthyEndpoint() ? "no healthy backend\n" : "backend busy\n"))
+                .onMessageEquals(Timeout.INSTANCE, () -> {
+                    if (responseStarted) {
+                        return this;
+                    }
+                    cancelUpstream();
+                    return localResponse(504, "backend timeout\n");
+                })
+                .build();
+    }
+
+    // ---- request side -------------------------------------------------------------------------------------------
+
+    private void acquire() {
+        RequestPart first = pending.take();
+        requestOutstanding += first.bytes();
+        retain(first);
+        pool.tell(new Acquire(getContext().getSelf(), upstreamHead, first, attempt, afterConnectFailure));
+    }
+
+    private Behavior<ToStream> onRequestData(RequestPart part) {
+        requestEnded |= part.end();
+        if (upstream == null) {
+            pending.add(part);
+        } else {
+            upstream.tell(new Send(upstreamId, part));
+            requestOutstanding += part.bytes();
+            retain(part);
+            if (part.end()) {
+                startRequestTimer();
+            }
+        }
+        return finishIfDone(); // the backend may have answered before the upload finished (RFC 9113 §8.1)
+    }
+
+    private Behavior<ToStream> onAttached(Attached a) {
+        upstream = a.upstream();
+        upstreamId = a.streamId();
+        RequestPart part = pending.take();
+        if (!part.isEmpty()) {
+            upstream.tell(new Send(upstreamId, part));
+            requestOutstanding += part.bytes();
+            retain(part);
+        }
+        if (priority != null) {
+            upstream.tell(new Prioritize(upstreamId, priority));
+        }
+        if (requestEnded) {
+            startRequestTimer();
+        }
+        return this;
+    }
+
+    /** Keeps what went upstream for a retry, until the limit; past it, retrying is over and credit flows freely. */
+    private void retain(RequestPart part) {
+        if (!retaining || part.isEmpty()) {
+            return;
+        }
+        if (retained.bytes + part.bytes() > pc.retainLimit()) {
+            stopRetaining();
+        } else {
+            retained.add(part);
+        }
+    }
+
+    private void stopRetaining() {
+        if (retaining) {
+            retaining = false;
+            retained = null;
+            if (heldCredit > 0) {
+                downstream.tell(new RequestConsumed(id, (int) heldCredit));
+                heldCredit = 0;
+            }
+        }
+    }
+
+    private boolean canRetry() {
+        return retaining && !responseStarted && attempt + 1 < MAX_ATTEMPTS;
+    }
+
+    /** Sends everything again through the pool; the old attempt's credit is void (the bytes will be credited anew). */
+    private Behavior<ToStream> retry(boolean connectFailure) {
+        attempt++;
+        afterConnectFailure = connectFailure;
+        pc.metrics().retry();
+        upstream = null;
+        heldCredit = 0;
+        requestOutstanding = 0;
+        timers.cancel(Timeout.INSTANCE);
+        PartBuffer again = retained;
+        retained = new PartBuffer();
+        again.add(pending.take());
+        pending.add(again.take());
+        acquire();
+        return this;
+    }
+
+    private void startRequestTimer() {
+        Duration timeout = route.timeout();
+        if (!timeout.isZero() && !responseStarted) {
+            timers.startSingleTimer(Timeout.INSTANCE, Timeout.INSTANCE, timeout);
+        }
+    }
+
+    // ---- response side ------------------------------------------------------------------------------------------
+
+    private Behavior<ToStream> onResponse(ResponsePart part) {
+        List<List<Header>> informational = part.informational();
+        if (!informational.isEmpty()) {
+            List<List<Header>> relayed = new ArrayList<>(informational.size());
+            for (List<Header> info : informational) {
+                relayed.add(ForwardingHeaders.withoutConnectionSpecific(info));
+            }
+            informational = relayed;
+        }
+        List<Header> head = part.head();
+        if (head != null) {
+            responseStarted = true;
+            timers.cancel(Timeout.INSTANCE);
+            stopRetaining();
+            head = route.responseHeaders().apply(pc.forwarding().response(head, "2"));
+        }
+        List<Header> trailers = part.trailers() == null ? null
+                : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
+        downstream.tell(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
+                part.end())));
+        responseOutstanding += part.bytes();
+        responseEnded |= part.end();
+        return finishIfDone();
+    }
+
+    /**
+     * Both messages ended and every byte came back as credit on both sides: only then are no bytes of this exchange
+     * held by either connection, so no credit can be lost by stopping.
+     */
+    private Behavior<ToStream> finishIfDone() {
+        if (requestEnded && responseEnded && requestOutstanding <= 0 && responseOutstanding <= 0) {
+            return Behaviors.stopped();
+        }
+        return this;
+    }
+
+    private Behavior<ToStream> onUpstreamReset(UpstreamReset r) {
+        upstream = null; // that backend stream is over
+        if (r.notProcessed() && canRetry()) {
+            return retry(false);
+        }
+        if (!responseStarted && !r.byBackend()) {
+            return localResponse(502, "invalid response from the backend\n");
+        }
+        int code = r.byBackend() ? r.errorCode() : ErrorCode.INTERNAL_ERROR.code();
+        downstream.tell(new ResetClientStream(id, code));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<ToStream> onUpstreamFailed(Exchange.Failure failure) {
+        upstream = null;
+        switch (failure) {
+            case CONNECT_FAILED -> {
+                if (canRetry() && attempt + 1 < route.cluster().endpoints().size()) {
+                    return retry(true); // another endpoint may answer; the pool skips the one that failed
+                }
+                return localResponse(502, "backend unreachable\n");
+            }
+            case NOT_PROCESSED -> {
+                return canRetry() ? retry(false) : localResponse(502, "backend went away\n");
+            }
+            case LOST -> {
+                if (responseStarted) {
+                    downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
+                    return Behaviors.stopped();
+                }
+                return localResponse(502, "backend connection lost\n");
+            }
+            default -> {
+                return localResponse(502, "the backend refused the request\n");
+            }
+        }
+    }
+
+    /** An answer of our own; then, if the client is still uploading, RST_STREAM(NO_ERROR) stops it (§8.1). */
+    private Behavior<ToStream> localResponse(int status, String text) {
+        cancelUpstream();
+        if (responseStarted) {
+            downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
+            return Behaviors.stopped();
+        }
+        pc.metrics().localResponse();
+        ByteBuffer body = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        List<Header> head = List.of(Header.of(":status", Integer.toString(status)),
+                Header.of("content-type", "text/plain; charset=utf-8"),
+                Header.of("content-length", Integer.toString(body.remaining())));
+        downstream.tell(new Respond(id, new ResponsePart(List.of(), head, List.of(body), body.remaining(), null,
+                true)));
+        if (!requestEnded) {
+            downstream.tell(new ResetClientStream(id, ErrorCode.NO_ERROR.code()));
+        }
+        return Behaviors.stopped();
+    }
+
+    private void cancelUpstream() {
+        if (upstream != null) {
+            upstream.tell(new Cancel(upstreamId, ErrorCode.CANCEL.code()));
+            upstream = null;
+        }
+    }
+
+    /** Request parts gathered into one: data in order, then the trailers or end. */
+    private static final class PartBuffer {
+        List<ByteBuffer> data = new ArrayList<>(2);
+        int bytes;
+        List<Header> trailers;
+        boolean end;
+
+        void add(RequestPart part) {
+            data.addAll(part.data());
+            bytes += part.bytes();
+            if (part.trailers() != null) {
+                trailers = part.trailers();
+            }
+            end |= part.end();
+        }
+
+        RequestPart take() {
+            if (bytes == 0 && trailers == null && !end) {
+                return RequestPart.EMPTY;
+            }
+            RequestPart part = new RequestPart(data, bytes, trailers, end);
+            data = new ArrayList<>(2);
+            bytes = 0;
+            trailers = null;
+            end = false;
+            return part;
+        }
+    }
+}

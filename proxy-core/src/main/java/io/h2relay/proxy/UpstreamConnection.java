@@ -1,0 +1,588 @@
+package io.h2relay.proxy;
+
+import io.h2relay.config.ClusterConfig;
+import io.h2relay.config.Endpoint;
+import io.h2relay.engine.Event;
+import io.h2relay.engine.H2Connection;
+import io.h2relay.engine.H2Error;
+import io.h2relay.engine.NoAvailableStreamIdError;
+import io.h2relay.engine.StreamState;
+import io.h2relay.frame.ErrorCode;
+import io.h2relay.hpack.Header;
+import io.h2relay.io.SocketEvent;
+import io.h2relay.proxy.Exchange.Attached;
+import io.h2relay.proxy.Exchange.Cancel;
+import io.h2relay.proxy.Exchange.Failure;
+import io.h2relay.proxy.Exchange.Open;
+import io.h2relay.proxy.Exchange.Prioritize;
+import io.h2relay.proxy.Exchange.RequestCredit;
+import io.h2relay.proxy.Exchange.RequestPart;
+import io.h2relay.proxy.Exchange.ResponseConsumed;
+import io.h2relay.proxy.Exchange.ResponseData;
+import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.Send;
+import io.h2relay.proxy.Exchange.ToPool;
+import io.h2relay.proxy.Exchange.ToStream;
+import io.h2relay.proxy.Exchange.ToUpstream;
+import io.h2relay.proxy.Exchange.UpstreamFailed;
+import io.h2relay.proxy.Exchange.UpstreamReset;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One HTTP/2 connection to a backend (h2c, prior knowledge): owns the client-side engine and carries the streams the
+ * pool gives it. Requests wait until the backend's SETTINGS arrived (so its MAX_CONCURRENT_STREAMS is known) and while
+ * the connection is at that limit.
+ *
+ * <p>Credit mirrors {@link DownstreamConnection}: response bytes are acknowledged to the backend only when the Stream
+ * reports them sent to the client; request bytes are reported to the Stream once cut into frames for a socket write.
+ *
+ * <p>A GOAWAY from the backend stops new streams here; the streams it names unprocessed (and the requests still
+ * waiting) go back to their Streams, which retry them elsewhere.
+ */
+final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
+
+    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer {}
+
+    record Net(SocketEvent event) implements Internal {}
+
+    record StreamGone(ActorRef<ToStream> stream) implements Internal {}
+
+    enum Timer implements Internal { IDLE, ABORT }
+
+    /** Closing a connection whose backend does not finish the close in time resets it. */
+    private static final Duration ABORT_AFTER = Duration.ofSeconds(10);
+
+    private static final class Entry {
+        final int id;
+        final ActorRef<ToStream> stream;
+        List<List<Header>> informational = List.of();
+        List<Header> head;
+        List<ByteBuffer> data = List.of();
+        int bytes;
+        List<Header> trailers;
+        boolean end;
+        boolean touched;
+        boolean responseEnded;
+        /** Response bytes received and not yet credited to the backend. */
+        long unacked;
+        /** Request bytes queued in the engine and not yet reported sent. */
+        long queuedRequest;
+
+        Entry(int id, ActorRef<ToStream> stream) {
+            this.id = id;
+            this.stream = stream;
+        }
+
+        void add(ByteBuffer buffer) {
+            if (data.isEmpty()) {
+                data = new ArrayList<>(4);
+            }
+            data.add(buffer);
+            bytes += buffer.remaining();
+        }
+
+        ResponsePart takePart() {
+            ResponsePart part = new ResponsePart(informational, head, data, bytes, trailers, end);
+            informational = List.of();
+            head = null;
+            data = List.of();
+            bytes = 0;
+            trailers = null;
+            responseEnded |= end;
+            end = false;
+            return part;
+        }
+    }
+
+    private final ProxyContext pc;
+    private final ActorRef<ToPool> pool;
+    private final ClusterConfig cluster;
+    private final TimerScheduler<ToUpstream> timers;
+    private final H2Connection engine;
+    private final EngineSocket io;
+    private final Map<Integer, Entry> streams = new HashMap<>();
+    private final Map<ActorRef<ToStream>, Entry> byStream = new HashMap<>();
+    private final ArrayDeque<Open> waiting = new ArrayDeque<>();
+    private final List<Entry> touched = new ArrayList<>();
+    /** Entries with request bytes to report, or whose response ended (removed once the engine closes them). */
+    private final Set<Entry> watched = new LinkedHashSet<>();
+    private int capacity;
+    private boolean ready;
+    private boolean draining;
+    private long completed;
+    private long reportedCompleted;
+    private long buffered;
+
+    static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
+            ClusterConfig cluster) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new UpstreamConnection(ctx, t, pc, pool, endpoint,
+                cluster)));
+    }
+
+    private UpstreamConnection(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
+            ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster) {
+        super(ctx);
+        this.pc = pc;
+        this.pool = pool;
+        this.cluster = cluster;
+        this.timers = timers;
+        this.capacity = cluster.maxConcurrentStreams();
+        this.engine = new H2Connection(pc.clientEngine());
+        InetSocketAddress remote = new InetSocketAddress(endpoint.host(), endpoint.port());
+        this.io = new EngineSocket(engine, pc.transport().connect(ctx, remote, cluster.connectTimeout(), Net::new));
+        pc.metrics().connectionOpened(false);
+        EngineSettings.start(engine, pc.flow());
+        io.flush(); // held by the socket until the connection is up
+    }
+
+    @Override
+    public Receive<ToUpstream> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Open.class, this::onOpen)
+                .onMessage(Send.class, s -> {
+                    Entry x = streams.get(s.streamId());
+                    if (x != null) {
+                        sendPart(x, s.part());
+                        pump();
+                    }
+                    return this;
+                })
+                .onMessage(ResponseConsumed.class, c -> {
+                    Entry x = streams.get(c.streamId());
+                    if (x != null && x.unacked > 0) {
+                        int n = (int) Math.min(c.bytes(), x.unacked);
+                        unhold(x, n);
+                        engine.acknowledgeReceivedData(n, x.id);
+                        if (done(x)) {
+                            watched.remove(x);
+                            retire(x);
+                        }
+                        pump();
+                    }
+                    return this;
+                })
+                .onMessage(Prioritize.class, p -> {
+                    if (streams.containsKey(p.streamId()) && !engine.isTerminated()) {
+                        try {
+                            io.makeRoom();
+                            engine.updatePriority(p.streamId(), p.fieldValue());
+                        } catch (H2Error err) {
+                            getContext().getLog().debug("priority update refused: {}", err.toString());
+                        }
+                        pump();
+                    }
+                    return this;
+                })
+                .onMessage(Cancel.class, c -> {
+                    Entry x = streams.get(c.streamId());
+                    if (x != null) {
+                        forget(x);
+                        reset(x.id, c.errorCode());
+                        pump();
+                    }
+                    return this;
+                })
+                .onMessage(StreamGone.class, this::onStreamGone)
+                .onMessageEquals(Timer.IDLE, this::onIdle)
+                .onMessageEquals(Timer.ABORT, () -> {
+                    io.socket().abort();
+                    return this;
+                })
+                .onSignal(PostStop.class, s -> {
+                    pc.metrics().buffered(-buffered, 0, 0);
+                    pc.metrics().connectionClosed(false);
+                    return this;
+                })
+                .build();
+    }
+
+    // ---- requests ------------------------------------------------------------------------------------------------
+
+    private Behavior<ToUpstream> onOpen(Open o) {
+        getContext().watchWith(o.stream(), new StreamGone(o.stream()));
+        if (draining || engine.goAwayReceived() || engine.isTerminated()) {
+            bounce(o, Failure.NOT_PROCESSED);
+        } else {
+            waiting.add(o);
+        }
+        pump();
+        return this;
+    }
+
+    private void bounce(Open o, Failure failure) {
+        o.stream().tell(new UpstreamFailed(failure));
+        completed++;
+    }
+
+    /** Opens waiting requests while the backend allows more concurrent streams. */
+    private void openWaiting() {
+        while (ready && !draining && !waiting.isEmpty() && engine.openOutboundStreams() < capacity) {
+            open(waiting.poll());
+        }
+    }
+
+    private void open(Open o) {
+        RequestPart first = o.first();
+        boolean endWithHead = first.end() && first.bytes() == 0 && first.trailers() == null;
+        int id;
+        try {
+            id = engine.nextAvailableStreamId();
+            io.makeRoom();
+            engine.sendHeaders(id, o.head(), endWithHead);
+        } catch (NoAvailableStreamIdError err) {
+            draining = true; // identifiers exhausted (RFC 9113 §5.1.1): a new connection takes over
+            pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
+            bounce(o, Failure.NOT_PROCESSED);
+            return;
+        } catch (H2Error err) {
+            getContext().getLog().debug("request head refused by the engine: {}", err.toString());
+            bounce(o, Failure.REJECTED);
+            return;
+        }
+        Entry x = new Entry(id, o.stream());
+        streams.put(id, x);
+        byStream.put(o.stream(), x);
+        o.stream().tell(new Attached(getContext().getSelf(), id));
+        if (!endWithHead) {
+            sendPart(x, first);
+        }
+    }
+
+    private void sendPart(Entry x, RequestPart part) {
+        try {
+            for (ByteBuffer b : part.data()) {
+                engine.queueData(x.id, b, false);
+            }
+            if (part.bytes() > 0) {
+                x.queuedRequest += part.bytes();
+                watched.add(x);
+            }
+            if (part.trailers() != null) {
+                io.makeRoom();
+                engine.sendHeaders(x.id, part.trailers(), true);
+            } else if (part.end()) {
+                io.makeRoom();
+                engine.endStream(x.id);
+            }
+        } catch (H2Error err) {
+            // The backend closed or reset the stream meanwhile; its event tells the Stream.
+            getContext().getLog().debug("stream {}: request part refused: {}", x.id, err.toString());
+        }
+    }
+
+    private Behavior<ToUpstream> onStreamGone(StreamGone g) {
+        Entry x = byStream.get(g.stream());
+        if (x != null) {
+            forget(x);
+            if (!x.responseEnded) {
+                reset(x.id, ErrorCode.CANCEL.code()); // the client went away
+            }
+        } else {
+            waiting.removeIf(o -> {
+                if (o.stream().equals(g.stream())) {
+                    completed++;
+                    return true;
+                }
+                return false;
+            });
+        }
+        pump();
+        return this;
+    }
+
+    // ---- socket and engine events ---------------------------------------------------------------------------------
+
+    private Behavior<ToUpstream> onNet(SocketEvent e) {
+        if (e instanceof SocketEvent.Received r) {
+            for (Event event : io.receive(r.bytes())) {
+                handle(event);
+            }
+            dispatch();
+            pump();
+            io.resumeReading();
+            return this;
+        }
+        if (e instanceof SocketEvent.Writable || e instanceof SocketEvent.Connected) {
+            io.writable();
+            pump();
+            return this;
+        }
+        if (e instanceof SocketEvent.ConnectFailed f) {
+            getContext().getLog().debug("connect to {} failed: {}", io.socket().remoteAddress(), f.cause().toString());
+            pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
+            while (!waiting.isEmpty()) {
+                bounce(waiting.poll(), Failure.CONNECT_FAILED);
+            }
+            return Behaviors.stopped();
+        }
+        if (e instanceof SocketEvent.PeerClosed) {
+            io.close();
+            return this;
+        }
+        if (e instanceof SocketEvent.Closed || e instanceof SocketEvent.Failed) {
+            lostEverything();
+            return Behaviors.stopped();
+        }
+        return this;
+    }
+
+    /** The connection is gone: exchanges under way are lost, waiting ones were never sent. */
+    private void lostEverything() {
+        dispatch();
+        for (Entry x : new ArrayList<>(streams.values())) {
+            forget(x);
+            if (!x.responseEnded) {
+                x.stream.tell(new UpstreamFailed(Failure.LOST));
+            }
+        }
+        while (!waiting.isEmpty()) {
+            bounce(waiting.poll(), Failure.NOT_PROCESSED);
+        }
+        reportCompleted();
+    }
+
+    private void handle(Event event) {
+        if (event instanceof Event.ResponseReceived r) {
+            Entry x = streams.get(r.streamId());
+            if (x != null) {
+                x.head = r.headers();
+                touch(x);
+            }
+        } else if (event instanceof Event.DataReceived d) {
+            onData(d);
+        } else if (event instanceof Event.InformationalResponseReceived i) {
+            Entry x = streams.get(i.streamId());
+            if (x != null) {
+                if (x.informational.isEmpty()) {
+                    x.informational = new ArrayList<>(1);
+                }
+                x.informational.add(i.headers());
+                touch(x);
+            }
+        } else if (event instanceof Event.TrailersReceived t) {
+            Entry x = streams.get(t.streamId());
+            if (x != null) {
+                x.trailers = t.headers();
+                touch(x);
+            }
+        } else if (event instanceof Event.StreamEnded s) {
+            Entry x = streams.get(s.streamId());
+            if (x != null) {
+                x.end = true;
+                touch(x);
+            }
+        } else if (event instanceof Event.StreamReset s) {
+            onEngineReset(s);
+        } else if (event instanceof Event.RemoteSettingsChanged) {
+            long remoteMax = engine.remoteSettings().maxConcurrentStreams();
+            int newCapacity = (int) Math.min(cluster.maxConcurrentStreams(), remoteMax);
+            if (!ready || newCapacity != capacity) {
+                ready = true;
+                capacity = newCapacity;
+                pool.tell(new UpstreamPool.Ready(getContext().getSelf(), capacity));
+            }
+        } else if (event instanceof Event.ConnectionTerminated t) {
+            if (!draining) {
+                draining = true;
+                pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
+            }
+            while (!waiting.isEmpty()) {
+                bounce(waiting.poll(), Failure.NOT_PROCESSED);
+            }
+        }
+    }
+
+    private void onData(Event.DataReceived d) {
+        Entry x = streams.get(d.streamId());
+        if (x == null) {
+            engine.acknowledgeReceivedData(d.flowControlledLength(), d.streamId());
+            return;
+        }
+        int length = d.data().remaining();
+        int padding = d.flowControlledLength() - length;
+        if (padding > 0) {
+            engine.acknowledgeReceivedData(padding, x.id);
+        }
+        if (length > 0) {
+            x.add(d.data());
+            hold(x, length);
+            touch(x);
+        }
+    }
+
+    /** The backend reset the stream (or GOAWAY left it unprocessed), or we did because the backend broke a rule. */
+    private void onEngineReset(Event.StreamReset s) {
+        Entry x = streams.get(s.streamId());
+        if (x == null) {
+            return;
+        }
+        if (x.touched) {
+            x.touched = false;
+            x.stream.tell(new ResponseData(x.takePart())); // what came before the reset, first
+        }
+        forget(x);
+        x.stream.tell(new UpstreamReset(s.errorCode(), s.remoteReset() && s.refused(), s.remoteReset()));
+    }
+
+    private void touch(Entry x) {
+        if (!x.touched) {
+            x.touched = true;
+            touched.add(x);
+        }
+    }
+
+    /** One message per stream per batch. */
+    private void dispatch() {
+        for (Entry x : touched) {
+            if (x.touched) {
+                x.touched = false;
+                x.stream.tell(new ResponseData(x.takePart()));
+                if (x.responseEnded) {
+                    watched.add(x);
+                }
+            }
+        }
+        touched.clear();
+    }
+
+    // ---- output, credit, life -----------------------------------------------------------------------------------
+
+    private void pump() {
+        openWaiting();
+        io.flush();
+        for (Iterator<Entry> it = watched.iterator(); it.hasNext(); ) {
+            Entry x = it.next();
+            long queued = engine.queuedData(x.id);
+            if (x.queuedRequest > queued) {
+                x.stream.tell(new RequestCredit((int) (x.queuedRequest - queued)));
+                x.queuedRequest = queued;
+            }
+            if (done(x)) {
+                it.remove();
+                retire(x);
+            } else if (x.queuedRequest == 0 && !x.responseEnded) {
+                it.remove();
+            }
+        }
+        for (Event e : engine.pendingEvents()) {
+            if (e instanceof Event.StreamReset s) {
+                onEngineReset(s);
+            }
+        }
+        reportCompleted();
+        if (!io.closing() && (engine.isTerminated() || draining && streams.isEmpty() && waiting.isEmpty())) {
+            close();
+        }
+        updateIdleTimer();
+    }
+
+    /** Both directions are over in the engine and no byte of the stream is held or owed: it can be forgotten. */
+    private boolean done(Entry x) {
+        return x.responseEnded && x.queuedRequest == 0 && x.unacked == 0
+                && engine.streamState(x.id) == StreamState.CLOSED;
+    }
+
+    private void retire(Entry x) {
+        streams.remove(x.id);
+        byStream.remove(x.stream);
+        completed++;
+    }
+
+    private void reportCompleted() {
+        if (completed != reportedCompleted) {
+            reportedCompleted = completed;
+            pool.tell(new UpstreamPool.Completed(getContext().getSelf(), completed));
+        }
+    }
+
+    /** Drops the entry and credits the backend for whatever it still held. */
+    private void forget(Entry x) {
+        if (streams.remove(x.id) == null) {
+            return;
+        }
+        byStream.remove(x.stream);
+        watched.remove(x);
+        if (x.unacked > 0) {
+            int n = (int) x.unacked;
+            unhold(x, n);
+            engine.acknowledgeReceivedData(n, x.id);
+        }
+        completed++;
+    }
+
+    private void reset(int id, int code) {
+        if (engine.isTerminated() || engine.streamState(id) == StreamState.CLOSED) {
+            return;
+        }
+        try {
+            io.makeRoom();
+            engine.resetStream(id, code);
+        } catch (H2Error err) {
+            getContext().getLog().debug("stream {}: reset refused: {}", id, err.toString());
+        }
+    }
+
+    private void close() {
+        if (!engine.isTerminated() && !engine.goAwaySent()) {
+            io.makeRoom();
+            engine.closeConnection();
+        }
+        io.close();
+        timers.startSingleTimer(Timer.ABORT, Timer.ABORT, ABORT_AFTER);
+    }
+
+    private void updateIdleTimer() {
+        Duration idle = cluster.idleTimeout();
+        if (idle.isZero() || io.closing()) {
+            return;
+        }
+        boolean idleNow = streams.isEmpty() && waiting.isEmpty();
+        boolean active = timers.isTimerActive(Timer.IDLE);
+        if (idleNow && !active) {
+            timers.startSingleTimer(Timer.IDLE, Timer.IDLE, idle);
+        } else if (!idleNow && active) {
+            timers.cancel(Timer.IDLE);
+        }
+    }
+
+    private Behavior<ToUpstream> onIdle() {
+        if (streams.isEmpty() && waiting.isEmpty() && !draining) {
+            draining = true;
+            pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
+            // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.
+            close();
+        }
+        return this;
+    }
+
+    private void hold(Entry x, int n) {
+        x.unacked += n;
+        buffered += n;
+        pc.metrics().buffered(n, buffered, x.unacked);
+    }
+
+    private void unhold(Entry x, int n) {
+        x.unacked -= n;
+        buffered -= n;
+        pc.metrics().buffered(-n, buffered, x.unacked);
+    }
+}

@@ -1,0 +1,237 @@
+package io.h2relay.proxy;
+
+import io.h2relay.config.ClusterConfig;
+import io.h2relay.config.Endpoint;
+import io.h2relay.proxy.Exchange.Acquire;
+import io.h2relay.proxy.Exchange.Open;
+import io.h2relay.proxy.Exchange.ToPool;
+import io.h2relay.proxy.Exchange.ToUpstream;
+import io.h2relay.proxy.Exchange.Unavailable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The connections to one cluster's endpoints. Each request goes to the next endpoint in turn (round-robin), on a
+ * connection of that endpoint with a free stream: the smaller of {@code max-concurrent-streams} and the backend's
+ * SETTINGS_MAX_CONCURRENT_STREAMS. When every connection is full a new one is opened, up to
+ * {@code max-connections-per-endpoint}; beyond that requests wait in a queue of {@code max-pending-requests}, and
+ * the next one is answered 503.
+ *
+ * <p>Stream accounting cannot race: the pool counts the requests it sent to a connection, the connection reports the
+ * running total it finished (or sent back), and the difference is its load.
+ *
+ * <p>An endpoint whose connection attempt failed is skipped for a back-off (doubling from
+ * {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF}); when every endpoint is in back-off the cluster has no healthy
+ * endpoint and requests are answered at once.
+ */
+final class UpstreamPool extends AbstractBehavior<ToPool> {
+
+    sealed interface Internal extends ToPool permits Ready, Completed, ConnectFailed, Draining, ConnectionGone, Stop {}
+
+    /** The connection is up and knows the backend's SETTINGS: it can carry {@code capacity} streams. */
+    record Ready(ActorRef<ToUpstream> connection, int capacity) implements Internal {}
+
+    /** The connection has finished (or sent back) {@code total} of the requests it was given, in all. */
+    record Completed(ActorRef<ToUpstream> connection, long total) implements Internal {}
+
+    /** The connection could not be established. */
+    record ConnectFailed(ActorRef<ToUpstream> connection) implements Internal {}
+
+    /** The connection takes no more requests (the backend's GOAWAY, or it is closing idle). */
+    record Draining(ActorRef<ToUpstream> connection) implements Internal {}
+
+    record ConnectionGone(ActorRef<ToUpstream> connection) implements Internal {}
+
+    enum Stop implements Internal { INSTANCE }
+
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private static final class EndpointState {
+        final Endpoint endpoint;
+        final List<Conn> connections = new ArrayList<>();
+        int failures;
+        long unhealthyUntil;
+
+        EndpointState(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        boolean healthy(long now) {
+            return failures == 0 || now - unhealthyUntil >= 0;
+        }
+    }
+
+    private static final class Conn {
+        final ActorRef<ToUpstream> ref;
+        final EndpointState endpoint;
+        long sent;
+        long completed;
+        int capacity;
+        boolean accepting = true;
+
+        Conn(ActorRef<ToUpstream> ref, EndpointState endpoint, int capacity) {
+            this.ref = ref;
+            this.endpoint = endpoint;
+            this.capacity = capacity;
+        }
+
+        boolean hasRoom() {
+            return accepting && sent - completed < capacity;
+        }
+    }
+
+    private final ProxyContext pc;
+    private final ClusterConfig cluster;
+    private final EndpointState[] endpoints;
+    private final Map<ActorRef<ToUpstream>, Conn> connections = new HashMap<>();
+    private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
+    private int next;
+
+    static Behavior<ToPool> create(ProxyContext pc, ClusterConfig cluster) {
+        return Behaviors.setup(ctx -> new UpstreamPool(ctx, pc, cluster));
+    }
+
+    private UpstreamPool(ActorContext<ToPool> ctx, ProxyContext pc, ClusterConfig cluster) {
+        super(ctx);
+        this.pc = pc;
+        this.cluster = cluster;
+        this.endpoints = cluster.endpoints().stream().map(EndpointState::new).toArray(EndpointState[]::new);
+    }
+
+    @Override
+    public Receive<ToPool> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Acquire.class, this::onAcquire)
+                .onMessage(Ready.class, r -> {
+                    Conn c = connections.get(r.connection());
+                    if (c != null) {
+                        c.capacity = r.capacity();
+                        c.endpoint.failures = 0;
+                    }
+                    return drainPending();
+                })
+                .onMessage(Completed.class, m -> {
+                    Conn c = connections.get(m.connection());
+                    if (c != null) {
+                        c.completed = m.total();
+                    }
+                    return drainPending();
+                })
+                .onMessage(Draining.class, d -> {
+                    Conn c = connections.get(d.connection());
+                    if (c != null) {
+                        c.accepting = false;
+                    }
+                    return drainPending();
+                })
+                .onMessage(ConnectFailed.class, this::onConnectFailed)
+                .onMessage(ConnectionGone.class, g -> {
+                    Conn c = connections.remove(g.connection());
+                    if (c != null) {
+                        c.endpoint.connections.remove(c);
+                    }
+                    return drainPending();
+                })
+                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .build();
+    }
+
+    private Behavior<ToPool> onAcquire(Acquire a) {
+        if (dispatch(a)) {
+            return this;
+        }
+        if (!anyHealthy(System.nanoTime())) {
+            a.stream().tell(new Unavailable(true));
+        } else if (pending.size() < cluster.maxPendingRequests()) {
+            pending.add(a);
+        } else {
+            a.stream().tell(new Unavailable(false));
+        }
+        return this;
+    }
+
+    /** Round-robin over the healthy endpoints, starting with the next in turn; false when all are full. */
+    private boolean dispatch(Acquire a) {
+        long now = System.nanoTime();
+        int n = endpoints.length;
+        for (int k = 0; k < n; k++) {
+            int i = (next + k) % n;
+            EndpointState e = endpoints[i];
+            if (!e.healthy(now)) {
+                continue;
+            }
+            Conn conn = null;
+            for (Conn c : e.connections) {
+                if (c.hasRoom()) {
+                    conn = c;
+                    break;
+                }
+            }
+            if (conn == null && e.connections.size() < cluster.maxConnectionsPerEndpoint()) {
+                conn = open(e);
+            }
+            if (conn != null) {
+                next = (i + 1) % n;
+                conn.sent++;
+                conn.ref.tell(new Open(a.stream(), a.head(), a.first()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Conn open(EndpointState e) {
+        ActorRef<ToUpstream> ref = getContext().spawnAnonymous(
+                UpstreamConnection.create(pc, getContext().getSelf(), e.endpoint, cluster));
+        getContext().watchWith(ref, new ConnectionGone(ref));
+        Conn c = new Conn(ref, e, cluster.maxConcurrentStreams());
+        e.connections.add(c);
+        connections.put(ref, c);
+        return c;
+    }
+
+    private Behavior<ToPool> onConnectFailed(ConnectFailed f) {
+        Conn c = connections.remove(f.connection());
+        if (c == null) {
+            return this;
+        }
+        EndpointState e = c.endpoint;
+        e.connections.remove(c);
+        e.failures++;
+        long backoff = Math.min(MAX_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(e.failures - 1, 16));
+        e.unhealthyUntil = System.nanoTime() + backoff;
+        if (!anyHealthy(System.nanoTime())) {
+            while (!pending.isEmpty()) {
+                pending.poll().stream().tell(new Unavailable(true));
+            }
+        }
+        return drainPending();
+    }
+
+    private Behavior<ToPool> drainPending() {
+        while (!pending.isEmpty() && dispatch(pending.peek())) {
+            pending.poll();
+        }
+        return this;
+    }
+
+    private boolean anyHealthy(long now) {
+        for (EndpointState e : endpoints) {
+            if (e.healthy(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
