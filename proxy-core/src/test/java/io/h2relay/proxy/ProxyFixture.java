@@ -1,0 +1,84 @@
+package io.h2relay.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.h2relay.config.ConfigLoader;
+import io.h2relay.config.ProxyConfig;
+import io.h2relay.origin.OriginServer;
+import io.h2relay.origin.Tools;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+
+/** Starting proxies and origins for tests, and running curl against them. */
+final class ProxyFixture {
+
+    private ProxyFixture() {}
+
+    static OriginServer origin(ActorTestKit kit) throws Exception {
+        ProxyConfig defaults = ConfigLoader.defaults();
+        return OriginServer.start(kit.system(), new InetSocketAddress("127.0.0.1", 0), defaults.flowControl(),
+                defaults.limits()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A proxy with one listener "main" on a free port; {@code hocon} is the inside of {@code h2relay { }}. */
+    static ProxyServer proxy(ActorTestKit kit, String hocon) throws Exception {
+        ProxyConfig config = ConfigLoader.parse("h2relay {\n listeners.main.address = \"127.0.0.1:0\"\n" + hocon
+                + "\n}\n", "test");
+        return ProxyServer.start(kit.system(), config).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A cluster "backend" at {@code address} and a catch-all route to it, plus {@code extra}. */
+    static ProxyServer proxyTo(ActorTestKit kit, InetSocketAddress address, String extra) throws Exception {
+        return proxy(kit, "clusters.backend.endpoints = [\"h2c://127.0.0.1:" + address.getPort() + "\"]\n"
+                + "routes.default.cluster = backend\n" + extra);
+    }
+
+    static String base(ProxyServer proxy) {
+        return "http://127.0.0.1:" + proxy.address("main").getPort();
+    }
+
+    static void stop(ProxyServer proxy) throws Exception {
+        proxy.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A port nothing listens on (bound, then closed). */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Tools.Result curl(String... args) throws Exception {
+        String[] cmd = new String[args.length + 5];
+        cmd[0] = "curl";
+        cmd[1] = "--http2-prior-knowledge";
+        cmd[2] = "-sS";
+        cmd[3] = "--max-time";
+        cmd[4] = "60";
+        System.arraycopy(args, 0, cmd, 5, args.length);
+        return Tools.run(70, cmd);
+    }
+
+    /** curl that must succeed. */
+    static Tools.Result curlOk(String... args) throws Exception {
+        Tools.Result r = curl(args);
+        assertEquals(0, r.exit(), "curl failed: " + r.stderr());
+        return r;
+    }
+
+    /** The status code curl saw (and nothing else on stdout). */
+    static String status(String url, String... args) throws Exception {
+        String[] all = new String[args.length + 5];
+        all[0] = "-o";
+        all[1] = "/dev/null";
+        all[2] = "-w";
+        all[3] = "%{http_code}";
+        System.arraycopy(args, 0, all, 4, args.length);
+        all[all.length - 1] = url;
+        return curlOk(all).out();
+    }
+}
