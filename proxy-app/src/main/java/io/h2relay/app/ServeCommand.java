@@ -1,0 +1,105 @@
+package io.h2relay.app;
+
+import io.h2relay.config.ProxyConfig;
+import io.h2relay.origin.OriginServer;
+import io.h2relay.proxy.ProxyServer;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code h2relay serve}: the proxy's listeners, and the built-in origin when {@code h2relay.origin.enabled}, until
+ * SIGTERM; then GOAWAY to every client, in-flight exchanges get {@code h2relay.timeouts.drain} to finish, and the
+ * process exits 0.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Run the proxy. With no flags it reads conf/h2relay.conf: HTTP/2 with prior knowledge on 127.0.0.1:8080, "
+                    + "routed to the built-in origin on 127.0.0.1:8081.",
+            "With --upstream and no --config no file is read: `serve --listen 127.0.0.1:9080 --upstream "
+                    + "h2c://127.0.0.1:9000` proxies to that backend.",
+            "Prints each bound address on standard output once listening. SIGTERM or SIGINT drains (GOAWAY, then "
+                    + "in-flight requests get h2relay.timeouts.drain to finish) and exits 0.",
+        },
+        footer = {"", "Exit status: 0 stopped by a signal, 1 failed (a port in use), 2 wrong command line or "
+                + "configuration (one FILE:LINE: KEY: MESSAGE line per problem)."})
+final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    H2relay parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Mixin
+    LogOptions log;
+
+    @Override
+    public Integer call() {
+        ProxyConfig config = options.load(parent.home());
+        log.level.applyToLogback();
+        PrintWriter out = spec.commandLine().getOut();
+        Duration drain = config.timeouts().drain();
+        ActorSystem<Void> system = Lifecycle.actorSystem(log.level, drain);
+        try {
+            start(system, config, drain, out);
+        } catch (RuntimeException e) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            throw e;
+        }
+        out.println("h2relay: ready; SIGTERM drains for up to " + EffectiveConfig.duration(drain));
+        out.flush();
+        return Lifecycle.serveUntilStopped(system, drain, spec.commandLine().getErr());
+    }
+
+    private void start(ActorSystem<Void> system, ProxyConfig config, Duration drain, PrintWriter out) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        if (config.origin().enabled()) {
+            // First, so that the routes to it work from the first request on.
+            OriginServer origin = Lifecycle.await(OriginServer.start(system, config),
+                    "the built-in origin on " + config.origin().address());
+            out.println("h2relay: origin listening on " + Addresses.show(origin.address()));
+            // After the drain (service-stop follows service-requests-done): draining requests may still need it.
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-origin-stop", origin::stop);
+        }
+        ProxyServer proxy;
+        try {
+            proxy = Lifecycle.await(ProxyServer.start(system, config), "the proxy");
+        } catch (IllegalArgumentException e) {
+            // A configuration this runtime cannot serve yet (a backend scheme, a listener protocol).
+            throw new CommandFailure(H2relay.EXIT_USAGE, e.getMessage(), e);
+        }
+        for (Map.Entry<String, InetSocketAddress> l : proxy.addresses().entrySet()) {
+            out.println("h2relay: listener " + l.getKey() + " listening on " + Addresses.show(l.getValue()));
+        }
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "h2relay-drain", () -> {
+            Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+            logger.info("draining: GOAWAY to every client; in-flight requests have {} to finish",
+                    EffectiveConfig.duration(drain));
+            return proxy.drain(drain).thenApply(done -> {
+                logger.info("drained");
+                return done;
+            });
+        });
+    }
+}
