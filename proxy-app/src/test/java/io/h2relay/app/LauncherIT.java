@@ -1,0 +1,137 @@
+package io.h2relay.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./h2relay} as a user runs it, from another directory: the built-in origin, the proxy in front of it, curl
+ * with HTTP/2 prior knowledge through both, SIGTERM ending each with status 0.
+ */
+class LauncherIT {
+
+    static final Pattern ORIGIN = Pattern.compile("h2relay: origin listening on (\\S+)");
+    static final Pattern LISTENER = Pattern.compile("h2relay: listener (\\S+) listening on (\\S+)");
+    static final Pattern READY = Pattern.compile("h2relay: ready; SIGTERM drains for up to (\\S+)");
+
+    @TempDir
+    Path cwd;
+
+    static List<String> launcher(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Repo.file("h2relay").toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** curl --http2-prior-knowledge, the body discarded: "HTTP-VERSION STATUS BODY-BYTES". */
+    static String curl(Path cwd, String url) throws InterruptedException {
+        return Proc.run(cwd, Proc.program("curl", "curl"), "-sS", "--http2-prior-knowledge", "--max-time", "30",
+                "-o", "/dev/null", "-w", "%{http_version} %{http_code} %{size_download}", url).strip();
+    }
+
+    /** curl --http2-prior-knowledge; the (text) body. */
+    static String curlBody(Path cwd, String url) throws InterruptedException {
+        return Proc.run(cwd, Proc.program("curl", "curl"), "-sS", "--http2-prior-knowledge", "--max-time", "30",
+                "--fail", url);
+    }
+
+    private static void assertCleanExit(Proc p) throws InterruptedException {
+        assertEquals(0, p.terminate(), "exit status after SIGTERM\n" + p.err());
+        assertFalse(p.err().contains("Exception"), p.err());
+        assertFalse(p.err().contains("ERROR"), p.err());
+    }
+
+    @Test
+    void serveWithUpstreamFlagsProxiesToTheOriginCommandAndBothStopCleanlyOnSigterm() throws Exception {
+        try (Proc origin = Proc.start(cwd, launcher("origin", "--listen", "127.0.0.1:0"))) {
+            String originAddress = origin.awaitLine(ORIGIN).group(1);
+            try (Proc proxy = Proc.start(cwd, launcher("serve", "--listen", "127.0.0.1:0",
+                    "--upstream", "h2c://" + originAddress))) {
+                Matcher listener = proxy.awaitLine(LISTENER);
+                assertEquals("listen-1", listener.group(1));
+                proxy.awaitLine(READY);
+
+                assertEquals("2 200 16", curl(cwd, "http://" + listener.group(2) + "/bytes/16"));
+                assertEquals("2 418 0", curl(cwd, "http://" + listener.group(2) + "/status/418"));
+                // Straight to the origin as well: it is an HTTP/2 server of its own.
+                assertEquals("2 204 0", curl(cwd, "http://" + originAddress + "/status/204"));
+
+                assertCleanExit(proxy);
+                assertFalse(proxy.out().contains("origin listening"), "no file: no built-in origin\n" + proxy.out());
+            }
+            assertCleanExit(origin);
+        }
+    }
+
+    @Test
+    void serveWithTheDefaultConfigurationShapeAnswersThroughTheBuiltInOrigin() throws Exception {
+        // conf/h2relay.conf as it is, with only its ports moved off 8080/8081/9901 (other programs may hold them).
+        int listen = Proc.freePort();
+        int origin = Proc.freePort();
+        Path conf = cwd.resolve("h2relay.conf");
+        Files.writeString(conf, "include file(\"" + Repo.file("conf/h2relay.conf") + "\")\n"
+                + "h2relay.listeners.main.address = \"127.0.0.1:" + listen + "\"\n"
+                + "h2relay.origin.address = \"127.0.0.1:" + origin + "\"\n"
+                + "h2relay.clusters.origin.endpoints = [\"h2c://127.0.0.1:" + origin + "\"]\n"
+                + "h2relay.admin.address = \"127.0.0.1:" + Proc.freePort() + "\"\n");
+        try (Proc proxy = Proc.start(cwd, launcher("serve", "--config", conf.toString(), "--log-level", "warn"))) {
+            assertEquals("127.0.0.1:" + origin, proxy.awaitLine(ORIGIN).group(1));
+            Matcher listener = proxy.awaitLine(LISTENER);
+            assertEquals("main", listener.group(1));
+            assertEquals("30s", proxy.awaitLine(READY).group(1));
+            String headers = curlBody(cwd, "http://127.0.0.1:" + listen + "/headers");
+            assertTrue(headers.contains("\"via\": \"2 h2relay\""), headers);
+            assertCleanExit(proxy);
+        }
+    }
+
+    @Test
+    void portInUseFailsWithStatus1NamingTheCause() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            try (Proc proxy = Proc.start(cwd, launcher("serve", "--listen", address,
+                    "--upstream", "h2c://127.0.0.1:9"))) {
+                assertEquals(1, proxy.await(), proxy.err());
+                // The last line is the command's own; Pekko's bind failure is logged above it.
+                List<String> lines = proxy.err().lines().toList();
+                assertEquals("h2relay serve: cannot start the proxy: [/" + address + "] Address already in use",
+                        lines.get(lines.size() - 1), proxy.err());
+            }
+        }
+    }
+
+    @Test
+    void configurationErrorsExitWithStatus2BeforeAnythingStarts() throws Exception {
+        try (Proc proxy = Proc.start(cwd, launcher("serve", "--upstream", "h2c://127.0.0.1:0"))) {
+            assertEquals(2, proxy.await());
+            assertEquals("command line --upstream: h2relay.clusters.upstream.endpoints[0]: '127.0.0.1:0': port 0 out of "
+                    + "range 1..65535\n", proxy.err());
+            assertEquals("", proxy.out());
+        }
+    }
+
+    @Test
+    void launcherFindsItsCheckoutThroughASymlink() throws IOException, InterruptedException {
+        Path link = cwd.resolve("bin/h2relay");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Repo.file("h2relay"));
+        String out = Proc.run(cwd, link.toString(), "check-config");
+        Files.delete(link); // JUnit warns about links leading out of its directory
+        assertTrue(out.contains("valid configuration from file " + Repo.home().resolve("conf/h2relay.conf")), out);
+    }
+}
