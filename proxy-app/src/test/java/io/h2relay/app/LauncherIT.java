@@ -77,6 +77,67 @@ class LauncherIT {
         }
     }
 
+    /** serve --config with the proxy in front of {@code origin}, draining for {@code drain}. */
+    private Proc serveInFrontOf(String originAddress, String drain) throws IOException {
+        Path conf = cwd.resolve("drain.conf");
+        Files.writeString(conf, "h2relay {\n"
+                + "  listeners.main.address = \"127.0.0.1:0\"\n"
+                + "  clusters.origin.endpoints = [\"h2c://" + originAddress + "\"]\n"
+                + "  routes.all.cluster = origin\n"
+                + "  timeouts.drain = " + drain + "\n"
+                + "}\n");
+        return Proc.start(cwd, launcher("serve", "--config", conf.toString()));
+    }
+
+    /**
+     * nghttp opens /delay/MS and /status/201 on one connection; once the second is answered the first is under
+     * way at the proxy (frames on a connection are handled in order), and SIGTERM goes to the proxy.
+     */
+    private static Proc slowAndFastRequests(Path cwd, String proxyAddress, int delayMillis) throws InterruptedException {
+        Proc nghttp = Proc.start(cwd, List.of(Proc.program("nghttp", "nghttp2-client"), "-nv", "--no-dep",
+                "http://" + proxyAddress + "/delay/" + delayMillis, "http://" + proxyAddress + "/status/201"));
+        nghttp.awaitLine(Pattern.compile(".*recv \\(stream_id=3\\) :status: 201"));
+        return nghttp;
+    }
+
+    @Test
+    void sigtermLetsExchangesUnderWayFinishThenExitsZero() throws Exception {
+        try (Proc origin = Proc.start(cwd, launcher("origin", "--listen", "127.0.0.1:0"))) {
+            String originAddress = origin.awaitLine(ORIGIN).group(1);
+            try (Proc proxy = serveInFrontOf(originAddress, "20s")) {
+                String address = proxy.awaitLine(LISTENER).group(2);
+                assertEquals("20s", proxy.awaitLine(READY).group(1));
+                try (Proc nghttp = slowAndFastRequests(cwd, address, 3000)) {
+                    proxy.signalTerm();
+                    nghttp.awaitLine(Pattern.compile(".*recv GOAWAY frame .*"));
+                    nghttp.awaitLine(Pattern.compile(".*recv \\(stream_id=1\\) :status: 200"));
+                    assertEquals(0, nghttp.await(), nghttp.out());
+                }
+                assertEquals(0, proxy.await(), proxy.err());
+                assertTrue(proxy.err().contains("drained"), proxy.err());
+            }
+            assertCleanExit(origin);
+        }
+    }
+
+    @Test
+    void drainDeadlineCutsExchangesThatRunLongerAndStillExitsZero() throws Exception {
+        try (Proc origin = Proc.start(cwd, launcher("origin", "--listen", "127.0.0.1:0"))) {
+            String originAddress = origin.awaitLine(ORIGIN).group(1);
+            try (Proc proxy = serveInFrontOf(originAddress, "500ms")) {
+                String address = proxy.awaitLine(LISTENER).group(2);
+                proxy.awaitLine(READY);
+                try (Proc nghttp = slowAndFastRequests(cwd, address, 60_000)) {
+                    proxy.signalTerm();
+                    assertEquals(0, proxy.await(), proxy.err());
+                    nghttp.await();
+                    assertFalse(nghttp.out().contains("(stream_id=1) :status:"), nghttp.out());
+                }
+            }
+            assertCleanExit(origin);
+        }
+    }
+
     @Test
     void serveWithTheDefaultConfigurationShapeAnswersThroughTheBuiltInOrigin() throws Exception {
         // conf/h2relay.conf as it is, with only its ports moved off 8080/8081/9901 (other programs may hold them).

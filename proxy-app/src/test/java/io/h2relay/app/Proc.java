@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ final class Proc implements AutoCloseable {
     private final String name;
     private final Process process;
     private final BlockingQueue<String> outLines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> errLines = new LinkedBlockingQueue<>();
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
     private final List<Thread> readers = new ArrayList<>();
@@ -40,7 +42,7 @@ final class Proc implements AutoCloseable {
         this.name = name;
         this.process = process;
         readers.add(pump(process.getInputStream(), out, outLines));
-        readers.add(pump(process.getErrorStream(), err, null));
+        readers.add(pump(process.getErrorStream(), err, errLines));
     }
 
     static Proc start(Path cwd, List<String> command) {
@@ -76,18 +78,38 @@ final class Proc implements AutoCloseable {
 
     /** Waits for a line of standard output matching {@code pattern} (whole line). */
     Matcher awaitLine(Pattern pattern) throws InterruptedException {
+        return await(outLines, pattern, "stdout");
+    }
+
+    /** Waits for a line of standard error matching {@code pattern} (whole line). */
+    Matcher awaitErrLine(Pattern pattern) throws InterruptedException {
+        return await(errLines, pattern, "stderr");
+    }
+
+    private Matcher await(BlockingQueue<String> lines, Pattern pattern, String stream) throws InterruptedException {
         long deadline = System.nanoTime() + START.toNanos();
         while (true) {
-            String line = outLines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null || line.equals(EOF)) {
-                fail(name + ": no line matching " + pattern + (line == null ? " within " + START : " before exit")
-                        + "\nstdout:\n" + out + "stderr:\n" + err);
+                fail(name + ": no " + stream + " line matching " + pattern
+                        + (line == null ? " within " + START : " before exit") + "\nstdout:\n" + out + "stderr:\n" + err);
             }
             Matcher m = pattern.matcher(line);
             if (m.matches()) {
                 return m;
             }
         }
+    }
+
+    /** The program's standard input. */
+    OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /** SIGTERM, without waiting. */
+    void signalTerm() {
+        // Through the handle: Process.destroy() also closes our ends of the pipes, losing the last output.
+        process.toHandle().destroy();
     }
 
     /** Waits for the program to end by itself and returns its status. */
@@ -101,8 +123,7 @@ final class Proc implements AutoCloseable {
 
     /** SIGTERM, then the exit status. */
     int terminate() throws InterruptedException {
-        // Through the handle: Process.destroy() also closes our ends of the pipes, losing the last output.
-        process.toHandle().destroy();
+        signalTerm();
         return await();
     }
 
