@@ -291,13 +291,15 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (head != null) {
             responseStarted = true;
             timers.cancel(Timeout.INSTANCE);
-            stopRetaining();
             head = route.responseHeaders().apply(pc.forwarding().response(head, "2"));
         }
         List<Header> trailers = part.trailers() == null ? null
                 : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
         downstream.tell(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
                 part.end())));
+        if (head != null) {
+            stopRetaining(); // the backend took the request: no retry from here on, withheld credit flows
+        }
         responseOutstanding += part.bytes();
         responseEnded |= part.end();
         return finishIfDone();
