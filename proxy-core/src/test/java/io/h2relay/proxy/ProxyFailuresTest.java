@@ -13,6 +13,9 @@ import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +97,19 @@ class ProxyFailuresTest {
             assertEquals("200", status(base(proxy) + "/delay/1"));
         } finally {
             ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
+    void aBackendThatAcceptsButNeverSpeaksHttp2TimesOutWith504() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ProxyServer proxy = ProxyFixture.proxyTo(KIT, (InetSocketAddress) silent.getLocalSocketAddress(),
+                    "routes.default.timeout = 200ms");
+            try {
+                assertEquals("504", status(base(proxy) + "/"), "no SETTINGS ever came, so no stream was opened");
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
         }
     }
 
