@@ -37,7 +37,7 @@ class NghttpdBackendTest {
         new Random(42).nextBytes(FILE);
         Files.write(docroot.resolve("file.bin"), FILE);
         Files.write(docroot.resolve("small.bin"), new byte[1024]);
-        int port = ProxyFixture.closedPort();
+        int port = ProxyFixture.freePort();
         // At most 3 streams per connection: the proxy must hold the rest back, not have them refused.
         nghttpd = Tools.start("nghttpd", "--no-tls", "--echo-upload", "-m", "3", "--trailer", "x-nghttpd: yes",
                 "-a", "127.0.0.1", "-d", docroot.toString(), Integer.toString(port));

@@ -60,7 +60,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers502WhenTheBackendIsUnreachableThen503WhileItIsInBackOff() throws Exception {
-        int port = ProxyFixture.closedPort();
+        int port = ProxyFixture.deadPort();
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.dead.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.default.cluster = dead
@@ -78,7 +78,7 @@ class ProxyFailuresTest {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.mixed.endpoints = ["h2c://127.0.0.1:%d", "h2c://127.0.0.1:%d"]
                 routes.default.cluster = mixed
-                """.formatted(ProxyFixture.closedPort(), origin.address().getPort()));
+                """.formatted(ProxyFixture.deadPort(), origin.address().getPort()));
         try {
             for (int i = 0; i < 4; i++) {
                 assertEquals("200", status(base(proxy) + "/"));

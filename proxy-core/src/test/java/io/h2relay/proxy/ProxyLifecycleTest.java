@@ -107,6 +107,22 @@ class ProxyLifecycleTest {
     }
 
     @Test
+    void anIdleBackendConnectionIsClosedAndANewOneOpenedOnDemand() throws Exception {
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "clusters.backend.idle-timeout = 100ms");
+        try {
+            assertEquals("200", ProxyFixture.status(ProxyFixture.base(proxy) + "/"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (proxy.metrics().upstreamConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, proxy.metrics().upstreamConnections(), "the idle backend connection was not closed");
+            assertEquals("200", ProxyFixture.status(ProxyFixture.base(proxy) + "/"));
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
     void theGaugeReturnsToZeroWhenExchangesEnd() throws Exception {
         ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
         try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
