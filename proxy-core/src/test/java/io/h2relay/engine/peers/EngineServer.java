@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code /trailers}</td><td>200, a body, then trailers {@code x-trailer: yes} and {@code x-te} (the
  *       request's {@code te})</td></tr>
  *   <tr><td>{@code /goaway}</td><td>200 {@link #HELLO}, then GOAWAY(NO_ERROR)</td></tr>
+ *   <tr><td>{@code /goaway-before-data}</td><td>200, GOAWAY(NO_ERROR), then the body {@link #HELLO}</td></tr>
  *   <tr><td>anything else</td><td>404</td></tr>
  * </table>
  */
@@ -373,6 +374,16 @@ final class EngineServer implements AutoCloseable {
             String te = Bodies.value(x.headers, "te");
             trailers = Bodies.headers("x-trailer", "yes", "x-te", te == null ? "none" : te);
         } else if (path.equals("/goaway")) {
+            // The body goes out now, so GOAWAY follows the stream's last frame on the wire.
+            conn.sendHeaders(streamId, Bodies.headers(":status", "200", "content-length",
+                    Integer.toString(HELLO.length)), false);
+            conn.sendData(streamId, ByteBuffer.wrap(HELLO), true);
+            responses.incrementAndGet();
+            conn.closeConnection();
+            return;
+        } else if (path.equals("/goaway-before-data")) {
+            // The body is queued and GOAWAY is not: GOAWAY reaches the wire first (RFC 9113 §6.8 lets the stream,
+            // at or below the last-stream-id, still complete).
             body = HELLO;
             goAway = true;
         } else {

@@ -177,13 +177,31 @@ class NghttpInteropTest {
             Programs.Result r = nghttp("-v", server.url("/goaway"));
             assertEquals(0, r.exitCode(), r.describe());
             String log = r.out();
-            Matcher request = Pattern
-                    .compile("send HEADERS frame <length=\\d+, flags=0x\\p{XDigit}+, stream_id=(\\d+)>").matcher(log);
-            assertTrue(request.find(), log);
-            assertTrue(log.contains("recv GOAWAY frame"), log);
-            assertTrue(log.contains("(last_stream_id=" + request.group(1) + ", error_code=NO_ERROR(0x00)"), log);
+            assertTrue(log.contains("(last_stream_id=" + requestStream(log) + ", error_code=NO_ERROR(0x00)"), log);
+            assertTrue(log.indexOf("recv DATA frame") < log.indexOf("recv GOAWAY frame"), log);
             assertTrue(log.contains(new String(EngineServer.HELLO)), log);
             server.assertHealthy();
         }
+    }
+
+    @Test
+    void nghttpFinishesItsStreamAfterAGoAwayThatOvertookTheData() throws Exception {
+        try (EngineServer server = EngineServer.start()) {
+            Programs.Result r = nghttp("-v", server.url("/goaway-before-data"));
+            assertEquals(0, r.exitCode(), r.describe());
+            String log = r.out();
+            assertTrue(log.contains("(last_stream_id=" + requestStream(log) + ", error_code=NO_ERROR(0x00)"), log);
+            assertTrue(log.indexOf("recv GOAWAY frame") < log.indexOf("recv DATA frame"), log);
+            assertTrue(log.contains(new String(EngineServer.HELLO)), log);
+            server.assertHealthy();
+        }
+    }
+
+    /** The stream of nghttp's (first) request in its -v log. */
+    private static String requestStream(String log) {
+        Matcher request = Pattern.compile("send HEADERS frame <length=\\d+, flags=0x\\p{XDigit}+, stream_id=(\\d+)>")
+                .matcher(log);
+        assertTrue(request.find(), log);
+        return request.group(1);
     }
 }
