@@ -22,7 +22,8 @@ class NettyClientInteropTest {
 
     @Test
     void nettyGetsResponsesOnConcurrentStreams() throws Exception {
-        try (EngineServer server = EngineServer.start(); NettyPeers.Client client = new NettyPeers.Client(server.port())) {
+        try (EngineServer server = EngineServer.start();
+                NettyPeers.Client client = new NettyPeers.Client(server.port())) {
             CompletableFuture<NettyPeers.Response> hello = client.get("/");
             CompletableFuture<NettyPeers.Response> big = client.get("/bytes/1000000");
             CompletableFuture<NettyPeers.Response> missing = client.get("/missing");
@@ -40,7 +41,8 @@ class NettyClientInteropTest {
 
     @Test
     void nettyRunsFiftyDownloadsAtOnceEachByteExact() throws Exception {
-        try (EngineServer server = EngineServer.start(); NettyPeers.Client client = new NettyPeers.Client(server.port())) {
+        try (EngineServer server = EngineServer.start();
+                NettyPeers.Client client = new NettyPeers.Client(server.port())) {
             List<CompletableFuture<NettyPeers.Response>> futures = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 futures.add(client.get("/bytes/" + (1000 + i * 997)));
@@ -58,7 +60,8 @@ class NettyClientInteropTest {
     @Test
     void nettyPostsABodyAndGetsItEchoed() throws Exception {
         byte[] body = Bodies.pattern(200_000);
-        try (EngineServer server = EngineServer.start(); NettyPeers.Client client = new NettyPeers.Client(server.port())) {
+        try (EngineServer server = EngineServer.start();
+                NettyPeers.Client client = new NettyPeers.Client(server.port())) {
             NettyPeers.Response r = await(client.send(client.request("POST", "/echo"), body, null));
             assertEquals(200, r.status());
             Bodies.assertSameBytes(body, r.body(), "echo");
@@ -71,7 +74,8 @@ class NettyClientInteropTest {
     void nettySendsRequestTrailersAndGetsThemBack() throws Exception {
         byte[] body = Bodies.pattern(5_000);
         Http2Headers trailers = new DefaultHttp2Headers().add("x-checksum", "abc123").add("x-count", "2");
-        try (EngineServer server = EngineServer.start(); NettyPeers.Client client = new NettyPeers.Client(server.port())) {
+        try (EngineServer server = EngineServer.start();
+                NettyPeers.Client client = new NettyPeers.Client(server.port())) {
             NettyPeers.Response r = await(client.send(client.request("POST", "/echo").add("te", "trailers"), body,
                     trailers));
             assertEquals(200, r.status());

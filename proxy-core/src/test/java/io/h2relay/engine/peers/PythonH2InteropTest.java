@@ -10,6 +10,7 @@ import io.h2relay.engine.H2Configuration;
 import io.h2relay.frame.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,8 @@ class PythonH2InteropTest {
             AUTHORITY = "127.0.0.1:%d" % port
 
             def request(path, method="GET", extra=()):
-                return [(":method", method), (":scheme", "http"), (":authority", AUTHORITY), (":path", path)] + list(extra)
+                return ([(":method", method), (":scheme", "http"), (":authority", AUTHORITY), (":path", path)]
+                        + list(extra))
 
             def connect(validate=True):
                 config = h2.config.H2Configuration(client_side=True, validate_outbound_headers=validate,
@@ -131,7 +133,7 @@ class PythonH2InteropTest {
         String python = Programs.pythonWithH2(directory);
         Path script = directory.resolve("h2_client.py");
         Files.writeString(script, SCRIPT);
-        List<String> command = new java.util.ArrayList<>(List.of(python, script.toString(),
+        List<String> command = new ArrayList<>(List.of(python, script.toString(),
                 Integer.toString(server.port())));
         command.addAll(List.of(arguments));
         Programs.Result r = Programs.run(command, directory, 30);
