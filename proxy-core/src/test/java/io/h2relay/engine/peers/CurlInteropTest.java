@@ -108,4 +108,16 @@ class CurlInteropTest {
             server.assertHealthy();
         }
     }
+
+    @Test
+    void curlGetsTheHeaderSectionAloneForHead() throws Exception {
+        try (EngineServer server = EngineServer.start()) {
+            // A HEAD response declares the GET body's length and ends on its HEADERS (RFC 9110 §9.3.2).
+            Programs.Result r = curl("--http2-prior-knowledge", "-I", server.url("/bytes/5000"));
+            assertEquals(0, r.exitCode(), r.describe());
+            assertTrue(r.out().startsWith("HTTP/2 200"), r.out());
+            assertTrue(r.out().contains("content-length: 5000"), r.out());
+            server.assertHealthy();
+        }
+    }
 }

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * socket on 127.0.0.1. It reads, feeds {@code receiveData}, answers finished requests and writes {@code dataToSend}
  * until the peer closes. It speaks h2 with prior knowledge (RFC 9113 §3.3) or upgrades from HTTP/1.1 with
  * {@code Upgrade: h2c} (RFC 7540 §3.2). Responses go out in the engine's queued mode, so large bodies are cut to the
- * peer's windows by the engine.
+ * peer's windows by the engine. HEAD gets the GET response's header section alone; a request with
+ * {@code expect: 100-continue} gets a 100 first.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -325,6 +326,10 @@ final class EngineServer implements AutoCloseable {
         for (Event e : batch) {
             if (e instanceof Event.RequestReceived r) {
                 exchanges.put(r.streamId(), new Exchange(r.headers()));
+                // RFC 9110 §10.1.1: a server that will read the body says so with 100 (Continue).
+                if (r.streamEnded() == null && "100-continue".equals(Bodies.value(r.headers(), "expect"))) {
+                    conn.sendHeaders(r.streamId(), Bodies.headers(":status", "100"), false);
+                }
             } else if (e instanceof Event.DataReceived d) {
                 bodyBytesReceived.addAndGet(d.data().remaining());
                 Exchange x = exchanges.get(d.streamId());
@@ -389,6 +394,13 @@ final class EngineServer implements AutoCloseable {
         } else {
             status = "404";
             body = "not found\n".getBytes(StandardCharsets.US_ASCII);
+        }
+        if ("HEAD".equals(Bodies.value(x.headers, ":method"))) {
+            // RFC 9110 §9.3.2: the GET response's header section, no content.
+            conn.sendHeaders(streamId, Bodies.headers(":status", status, "content-type", "application/octet-stream",
+                    "content-length", Integer.toString(body.length)), true);
+            responses.incrementAndGet();
+            return;
         }
         boolean bodyless = body.length == 0 && trailers == null;
         conn.sendHeaders(streamId, Bodies.headers(":status", status, "content-type", "application/octet-stream",

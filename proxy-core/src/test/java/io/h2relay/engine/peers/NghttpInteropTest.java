@@ -197,6 +197,23 @@ class NghttpInteropTest {
         }
     }
 
+    @Test
+    void nghttpWaitsForOneHundredContinueThenUploads() throws Exception {
+        Path upload = directory.resolve("upload.bin");
+        Files.write(upload, Bodies.pattern(100_000));
+        try (EngineServer server = EngineServer.start()) {
+            Programs.Result r = nghttp("-v", "-n", "--expect-continue", "-d", upload.toString(), server.url("/echo"));
+            assertEquals(0, r.exitCode(), r.describe());
+            String log = r.out();
+            int interim = log.indexOf(":status: 100");
+            assertTrue(interim > 0, log);
+            assertTrue(log.indexOf("send DATA frame") > interim, "the body waited for the 100: " + log);
+            assertTrue(log.indexOf(":status: 200") > interim, log);
+            assertEquals(100_000, server.bodyBytesReceived());
+            server.assertHealthy();
+        }
+    }
+
     /** The stream of nghttp's (first) request in its -v log. */
     private static String requestStream(String log) {
         Matcher request = Pattern.compile("send HEADERS frame <length=\\d+, flags=0x\\p{XDigit}+, stream_id=(\\d+)>")
