@@ -24,7 +24,7 @@ class PythonH2InteropTest {
 
     private static final String SCRIPT = """
             import json, socket, sys
-            import h2.config, h2.connection, h2.events
+            import h2.config, h2.connection, h2.events, h2.settings
 
             port, mode = int(sys.argv[1]), sys.argv[2]
             AUTHORITY = "127.0.0.1:%d" % port
@@ -81,7 +81,7 @@ class PythonH2InteropTest {
             def report(streams, seen):
                 for s in streams.values():
                     s["body_length"] = len(s["body"])
-                    s["body"] = s["body"].decode("latin-1")
+                    s["body"] = s["body"].decode("latin-1") if len(s["body"]) <= 100 else None
                 seen["streams"] = {str(k): v for k, v in streams.items()}
                 print(json.dumps(seen))
 
@@ -122,6 +122,34 @@ class PythonH2InteropTest {
                 conn.send_headers(1, request("/goaway"), end_stream=True)
                 sock.sendall(conn.data_to_send())
                 seen = pump(sock, conn, streams, lambda st, se: se["eof"])
+                report(streams, seen)
+            elif mode == "cancel":
+                # A download cancelled after its first DATA frame, then a new request on the same connection.
+                sock, conn = connect()
+                conn.send_headers(1, request("/bytes/5000000"), end_stream=True)
+                sock.sendall(conn.data_to_send())
+                pump(sock, conn, streams, lambda st, se: len(st.get(1, {}).get("body", b"")) > 0)
+                conn.reset_stream(1, error_code=8)
+                conn.send_headers(3, request("/"), end_stream=True)
+                sock.sendall(conn.data_to_send())
+                seen = pump(sock, conn, streams, finished([3]))
+                report(streams, seen)
+            elif mode == "settings-window":
+                # Stream windows start at 0: the response waits until a SETTINGS change opens them (RFC 9113 §6.9.2).
+                sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
+                conn.local_settings = h2.settings.Settings(
+                    client=True, initial_values={h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
+                conn.initiate_connection()
+                conn.send_headers(1, request("/bytes/100000"), end_stream=True)
+                sock.sendall(conn.data_to_send())
+                pump(sock, conn, streams, lambda st, se: "status" in st.get(1, {}))
+                first = len(streams[1]["body"])
+                conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 65535})
+                sock.sendall(conn.data_to_send())
+                seen = pump(sock, conn, streams, finished([1]))
+                seen["body_before_settings"] = first
+                seen["exact"] = streams[1]["body"] == bytes(i % 251 for i in range(100000))
                 report(streams, seen)
             sock.close()
             """;
@@ -209,6 +237,37 @@ class PythonH2InteropTest {
             assertEquals(1, seen.path("goaway").path("last_stream_id").asInt(-1), seen.toString());
             assertTrue(seen.path("eof").asBoolean(), seen.toString());
             server.assertHealthy();
+        }
+    }
+
+    @Test
+    void aCancelledDownloadLeavesTheConnectionUsable() throws Exception {
+        try (EngineServer server = EngineServer.start()) {
+            JsonNode seen = runClient(server, "cancel");
+            JsonNode next = seen.path("streams").path("3");
+            assertEquals("200", next.path("status").asText(), seen.toString());
+            assertEquals(new String(EngineServer.HELLO), next.path("body").asText());
+            assertTrue(seen.path("streams").path("1").path("body_length").asInt() < 5_000_000, seen.toString());
+            server.assertHealthy();
+            List<Event.StreamReset> resets = server.events(Event.StreamReset.class);
+            assertEquals(1, resets.size(), resets.toString());
+            assertEquals(ErrorCode.CANCEL.code(), resets.get(0).errorCode());
+            assertTrue(resets.get(0).remoteReset());
+        }
+    }
+
+    @Test
+    void aSettingsChangeOpensWindowsAQueuedResponseWaitedFor() throws Exception {
+        try (EngineServer server = EngineServer.start()) {
+            JsonNode seen = runClient(server, "settings-window");
+            assertEquals(0, seen.path("body_before_settings").asInt(-1), seen.toString());
+            assertTrue(seen.path("exact").asBoolean(), seen.toString());
+            assertEquals("200", seen.path("streams").path("1").path("status").asText(), seen.toString());
+            server.assertHealthy();
+            // The engine parked the whole body on the zero stream window, and the SETTINGS change released it.
+            Event.DataQueueBlocked first = server.events(Event.DataQueueBlocked.class).get(0);
+            assertEquals(new Event.DataQueueBlocked(1, 100_000, false), first);
+            assertTrue(server.events(Event.DataQueueUnblocked.class).stream().anyMatch(u -> u.streamId() == 1));
         }
     }
 }
