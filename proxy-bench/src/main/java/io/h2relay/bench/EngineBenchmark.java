@@ -42,15 +42,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>One operation is one batch of {@code requests} GETs (HEADERS with END_STREAM, 7 fields; see {@link EngineWire})
  * read in one buffer, each answered with HEADERS ({@code :status 200}, content-type, content-length) and one DATA frame
  * of {@code bodySize} octets ending the stream, and everything written drained. The handler on each side reads the
- * request's {@code :path}. Both sides run with their defaults (header validation on, 16 KiB frames, 100 streams).
+ * request's {@code :path}. Both sides run with their defaults (inbound header validation on, 16 KiB frames).
  * <ul>
  *   <li>{@code *LongLived}: one connection per iteration; each operation is the next batch on it (stream identifiers
  *   move on, HPACK fields come from the dynamic table). This is a proxy's downstream connection at work.</li>
  *   <li>{@code *Fresh}: each operation is a whole connection: created, handshake, one batch, GOAWAY, drained.</li>
  * </ul>
- * Ours: {@code receiveData} → events → {@code sendHeaders} + {@code sendData} → {@code dataToSend()} (one byte[] of
- * output per operation). Netty: {@code writeInbound} → {@code Http2HeadersFrame}s → {@code DefaultHttp2HeadersFrame} +
- * {@code DefaultHttp2DataFrame} (a retained duplicate of the body) written, flushed at read-complete, every outbound
+ * Ours: {@code receiveData} → events → {@code sendHeaders} + {@code sendData} → {@code dataToSend()} (one byte[]
+ * of output per operation). Netty: {@code writeInbound} → {@code Http2HeadersFrame}s → {@code DefaultHttp2HeadersFrame}
+ * + {@code DefaultHttp2DataFrame} (a retained duplicate of the body) written, flushed at read-complete, every outbound
  * {@code ByteBuf} read and released. {@code setUp} checks each side's output with a frame reader and HPACK decoder.
  *
  * <p>Run: {@code java -jar proxy-bench/target/benchmarks.jar Engine -f 1 -wi 3 -i 5 -w 1 -r 1 -prof gc};
