@@ -90,9 +90,9 @@ class ProxyFailuresTest {
 
     @Test
     void answers504WhenTheBackendDoesNotAnswerInTime() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 200ms");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 1s");
         try {
-            Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/20000");
+            Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/60000");
             assertEquals("backend timeout\n504", r.out());
             assertEquals("200", status(base(proxy) + "/delay/1"));
         } finally {

@@ -41,7 +41,7 @@ class ProxyLifecycleTest {
         ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
         InetSocketAddress address = proxy.address("main");
         try (H2TestClient client = new H2TestClient(address)) {
-            int id = client.request(H2TestClient.get("x", "/delay/300"), true);
+            int id = client.request(H2TestClient.get("x", "/delay/1000"), true);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (proxy.metrics().upstreamConnections() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait(); // the request reached the pool
