@@ -49,7 +49,8 @@ public final class SlowBackendRun {
                 expected.equals(r.out()) ? "correct" : "WRONG: " + r.out() + r.stderr());
         System.out.printf("peak per stream %d, per connection %d, sampled total %d; bounds: stream %d, connection %d%n",
                 proxy.metrics().peakStreamBufferedBytes(), proxy.metrics().peakConnectionBufferedBytes(),
-                sampledMax.get(), defaults.flowControl().maxStreamBuffer(), defaults.flowControl().maxConnectionBuffer());
+                sampledMax.get(), defaults.flowControl().maxStreamBuffer(),
+                defaults.flowControl().maxConnectionBuffer());
         Files.delete(file);
         Files.delete(dir);
         system.terminate();

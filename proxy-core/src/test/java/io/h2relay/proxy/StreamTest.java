@@ -62,8 +62,8 @@ class StreamTest {
 
         Rig(String hocon) {
             ProxyConfig config = ConfigLoader.parse("h2relay {\n" + hocon + "\n}", "test");
-            pc = new ProxyContext(Router.of(config), Map.of("c", pool.ref()), new ForwardingHeaders(config.forwarding()),
-                    config.flowControl(), config.timeouts(),
+            pc = new ProxyContext(Router.of(config), Map.of("c", pool.ref()),
+                    new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),
                     EngineSettings.server(config.flowControl(), config.limits(), true),
                     EngineSettings.client(config.flowControl(), config.limits()), ProxyContext.retainLimit(config),
                     new ProxyMetrics(), Transport.fromConfig(testKit.system()));
