@@ -51,6 +51,8 @@ public final class Listener {
             });
             int[] live = {0};
             CompletableFuture<Done>[] drained = new CompletableFuture[1];
+            CompletableFuture<Done> unbound = new CompletableFuture<>();
+            boolean[] unbinding = {false};
             return Behaviors.receive(Msg.class)
                     .onMessage(Incoming.class, in -> {
                         if (drained[0] != null) {
@@ -62,7 +64,10 @@ public final class Listener {
                         return Behaviors.same();
                     })
                     .onMessage(Drain.class, d -> {
-                        unbind(bound);
+                        if (!unbinding[0]) {
+                            unbinding[0] = true;
+                            unbind(bound, unbound);
+                        }
                         drained[0] = d.done();
                         for (ActorRef<Void> child : ctx.getChildren()) {
                             @SuppressWarnings("unchecked")
@@ -75,8 +80,12 @@ public final class Listener {
                         return Behaviors.same();
                     })
                     .onMessage(Stop.class, s -> {
-                        unbind(bound);
-                        return Behaviors.stopped(() -> s.done().complete(Done.getInstance()));
+                        if (!unbinding[0]) {
+                            unbinding[0] = true;
+                            unbind(bound, unbound);
+                        }
+                        return Behaviors.stopped(
+                                () -> unbound.whenComplete((d, e) -> s.done().complete(Done.getInstance())));
                     })
                     .onSignal(Terminated.class, t -> {
                         live[0]--;
@@ -89,10 +98,13 @@ public final class Listener {
         });
     }
 
-    private static void unbind(CompletableFuture<Binding> bound) {
-        Binding b = bound.getNow(null);
-        if (b != null) {
-            b.unbind();
+    /** {@code unbound} completes when the port is free again (at once if it never was bound). */
+    private static void unbind(CompletableFuture<Binding> bound, CompletableFuture<Done> unbound) {
+        Binding b = bound.isCompletedExceptionally() ? null : bound.getNow(null);
+        if (b == null) {
+            unbound.complete(Done.getInstance());
+        } else {
+            b.unbind().whenComplete((d, e) -> unbound.complete(Done.getInstance()));
         }
     }
 }

@@ -57,7 +57,10 @@ public final class ProxyMetrics {
         return localResponses.sum();
     }
 
-    /** A connection's held bytes changed by {@code delta} to {@code connectionTotal}; one stream now holds {@code streamTotal}. */
+    /**
+     * A connection's held bytes changed by {@code delta} to {@code connectionTotal}; the stream concerned now holds
+     * {@code streamTotal}.
+     */
     void buffered(long delta, long connectionTotal, long streamTotal) {
         bufferedBytes.addAndGet(delta);
         if (delta > 0) {

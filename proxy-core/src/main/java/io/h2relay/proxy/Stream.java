@@ -131,6 +131,9 @@ final class Stream extends AbstractBehavior<ToStream> {
         upstreamHead = route.requestHeaders().apply(pc.forwarding().request(fields, client));
         pending.add(first);
         acquire();
+        if (requestEnded) {
+            startRequestTimer();
+        }
         return this;
     }
 
@@ -200,9 +203,9 @@ final class Stream extends AbstractBehavior<ToStream> {
             upstream.tell(new Send(upstreamId, part));
             requestOutstanding += part.bytes();
             retain(part);
-            if (part.end()) {
-                startRequestTimer();
-            }
+        }
+        if (part.end()) {
+            startRequestTimer();
         }
         return finishIfDone(); // the backend may have answered before the upload finished (RFC 9113 §8.1)
     }
@@ -218,9 +221,6 @@ final class Stream extends AbstractBehavior<ToStream> {
         }
         if (priority != null) {
             upstream.tell(new Prioritize(upstreamId, priority));
-        }
-        if (requestEnded) {
-            startRequestTimer();
         }
         return this;
     }
@@ -260,7 +260,6 @@ final class Stream extends AbstractBehavior<ToStream> {
         upstream = null;
         heldCredit = 0;
         requestOutstanding = 0;
-        timers.cancel(Timeout.INSTANCE);
         PartBuffer again = retained;
         retained = new PartBuffer();
         again.add(pending.take());
@@ -269,6 +268,11 @@ final class Stream extends AbstractBehavior<ToStream> {
         return this;
     }
 
+    /**
+     * From the end of the request (the whole of it handed on) to the response head. Time spent waiting for a backend
+     * stream counts too, so a request can never wait forever on a backend that accepts connections but does not
+     * answer; a retry keeps the timer running.
+     */
     private void startRequestTimer() {
         Duration timeout = route.timeout();
         if (!timeout.isZero() && !responseStarted) {
@@ -291,13 +295,15 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (head != null) {
             responseStarted = true;
             timers.cancel(Timeout.INSTANCE);
-            stopRetaining();
             head = route.responseHeaders().apply(pc.forwarding().response(head, "2"));
         }
         List<Header> trailers = part.trailers() == null ? null
                 : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
         downstream.tell(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
                 part.end())));
+        if (head != null) {
+            stopRetaining(); // the backend took the request: no retry from here on, withheld credit flows
+        }
         responseOutstanding += part.bytes();
         responseEnded |= part.end();
         return finishIfDone();

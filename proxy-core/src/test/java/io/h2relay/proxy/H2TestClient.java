@@ -226,6 +226,7 @@ final class H2TestClient implements AutoCloseable {
                     events.notifyAll();
                 }
             }
+            socket.shutdownOutput(); // the peer closed: finish our side too, as a client would
         } catch (IOException | IllegalStateException e) {
             synchronized (events) {
                 readError = e instanceof IOException io ? io : new IOException(e);

@@ -13,6 +13,9 @@ import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +60,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers502WhenTheBackendIsUnreachableThen503WhileItIsInBackOff() throws Exception {
-        int port = ProxyFixture.closedPort();
+        int port = ProxyFixture.deadPort();
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.dead.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.default.cluster = dead
@@ -75,7 +78,7 @@ class ProxyFailuresTest {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.mixed.endpoints = ["h2c://127.0.0.1:%d", "h2c://127.0.0.1:%d"]
                 routes.default.cluster = mixed
-                """.formatted(ProxyFixture.closedPort(), origin.address().getPort()));
+                """.formatted(ProxyFixture.deadPort(), origin.address().getPort()));
         try {
             for (int i = 0; i < 4; i++) {
                 assertEquals("200", status(base(proxy) + "/"));
@@ -87,13 +90,26 @@ class ProxyFailuresTest {
 
     @Test
     void answers504WhenTheBackendDoesNotAnswerInTime() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 200ms");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 1s");
         try {
-            Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/20000");
+            Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/60000");
             assertEquals("backend timeout\n504", r.out());
             assertEquals("200", status(base(proxy) + "/delay/1"));
         } finally {
             ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
+    void aBackendThatAcceptsButNeverSpeaksHttp2TimesOutWith504() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ProxyServer proxy = ProxyFixture.proxyTo(KIT, (InetSocketAddress) silent.getLocalSocketAddress(),
+                    "routes.default.timeout = 200ms");
+            try {
+                assertEquals("504", status(base(proxy) + "/"), "no SETTINGS ever came, so no stream was opened");
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
         }
     }
 

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 
@@ -45,11 +48,22 @@ final class ProxyFixture {
         proxy.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** A port nothing listens on (bound, then closed). */
-    static int closedPort() throws IOException {
+    /** A free port for a server to bind (bound, then closed: free for a moment, not reserved). */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Bound but never listening: connections to these ports are refused, and no other process can take them. */
+    private static final List<Socket> RESERVED = new CopyOnWriteArrayList<>();
+
+    /** A port whose connections are refused for as long as the tests run. */
+    static int deadPort() throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        RESERVED.add(s);
+        return s.getLocalPort();
     }
 
     static Tools.Result curl(String... args) throws Exception {
