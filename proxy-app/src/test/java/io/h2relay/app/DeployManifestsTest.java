@@ -176,7 +176,7 @@ class DeployManifestsTest {
         JsonNode pdbSelector = kind("PodDisruptionBudget").path("spec").path("selector").path("matchLabels");
         for (JsonNode selector : List.of(deploymentSelector, serviceSelector, pdbSelector)) {
             assertTrue(selector.size() > 0, "empty selector");
-            selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), labels.path(e.getKey()),
+            selector.properties().forEach(e -> assertEquals(e.getValue(), labels.path(e.getKey()),
                     "selector " + e.getKey() + " does not match the pod template's label"));
         }
     }
