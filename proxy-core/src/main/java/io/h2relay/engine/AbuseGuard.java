@@ -12,6 +12,7 @@ final class AbuseGuard {
     private final TokenBucket localResetBudget;
     private final TokenBucket pingBudget;
     private final TokenBucket settingsBudget;
+    private final TokenBucket extensionBudget;
     private long now;
 
     private long peerResets;
@@ -27,6 +28,7 @@ final class AbuseGuard {
     private long oversizedHeaderLists;
     private long openedStreams;
     private long dataFramesSent;
+    private long extensionFrames;
     private String tripped;
 
     AbuseGuard(AbuseLimits limits) {
@@ -35,6 +37,7 @@ final class AbuseGuard {
         this.localResetBudget = new TokenBucket(limits.localResets());
         this.pingBudget = new TokenBucket(limits.pings());
         this.settingsBudget = new TokenBucket(limits.settingsFrames());
+        this.extensionBudget = new TokenBucket(limits.extensionFrames());
     }
 
     AbuseLimits limits() {
@@ -47,7 +50,7 @@ final class AbuseGuard {
 
     AbuseCounters counters() {
         return new AbuseCounters(peerResets, localResets, refusedStreams, pings, settingsFrames, emptyFrames,
-                windowUpdates, priorityFrames, continuationFrames, oversizedHeaderLists, tripped);
+                windowUpdates, priorityFrames, continuationFrames, oversizedHeaderLists, tripped, extensionFrames);
     }
 
     /** A trip decided elsewhere (header block caps, the outbound control-frame queue). */
@@ -141,6 +144,18 @@ final class AbuseGuard {
         priorityFrames++;
         if (priorityFrames > limits.priorityFramesPerStream() * (1 + openedStreams)) {
             throw trip("PRIORITY flood: " + priorityFrames + " frames for " + openedStreams + " streams");
+        }
+    }
+
+    /**
+     * A frame of an unknown type, or an ALTSVC or ORIGIN frame: ignored or merely reported, so each costs us parsing
+     * and an event for nothing (nghttp2 counts them as "glitches").
+     */
+    void extensionFrame() {
+        extensionFrames++;
+        if (!extensionBudget.take(now)) {
+            throw trip("extension frame flood: more than " + describe(limits.extensionFrames())
+                    + " frames of unknown types, ALTSVC or ORIGIN");
         }
     }
 

@@ -620,6 +620,7 @@ final class Inbound implements FrameHandler {
     @Override
     public void altSvc(int streamId, String origin, String fieldValue) throws FrameException {
         arrived(FrameType.ALTSVC, streamId, false);
+        c.guard.extensionFrame();
         if (!c.client) {
             return; // RFC 7838 §4: only servers advertise; a server ignores the frame
         }
@@ -644,6 +645,7 @@ final class Inbound implements FrameHandler {
     @Override
     public void origin(List<String> origins) throws FrameException {
         arrived(FrameType.ORIGIN, 0, false);
+        c.guard.extensionFrame();
         if (!c.client) {
             return; // RFC 8336 §2: sent by servers; a server ignores it
         }
@@ -668,6 +670,7 @@ final class Inbound implements FrameHandler {
     @Override
     public void unknown(int type, int flags, int streamId, ByteBuffer payload) throws FrameException {
         arrived(type, streamId, false);
+        c.guard.extensionFrame();
         if (type == FrameType.ALTSVC || type == FrameType.ORIGIN) {
             return; // an ALTSVC or ORIGIN frame its RFC says to ignore (RFC 7838 §4, RFC 8336 §2.1)
         }

@@ -185,8 +185,47 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void aFloodOfUnknownExtensionFramesTrips() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 1000; i++) {
+            h.feed(h.peer.unknown(0x20 + i % 100, 0, i % 7, new byte[3]));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.unknown(0xfa, 0, 0, new byte[0])));
+        assertTrue(t.additionalData().contains("extension frame flood"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().extensionFrames());
+        assertGoAwayCalm(h);
+    }
+
+    @Test
+    void altSvcAndOriginFramesAServerIgnoresCountAsExtensionFrames() {
+        Harness h = Harness.server(H2Configuration.builder(false)
+                .limits(AbuseLimits.builder().extensionFrames(new RateLimit(10, 1)).build()).build());
+        for (int i = 0; i < 5; i++) {
+            h.feed(h.peer.altSvc(0, "https://example.com", "h2=\":443\""), h.peer.origin("https://example.com"));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.altSvc(0, "", "h2=\":443\"")));
+        assertTrue(t.additionalData().contains("extension frame flood"), t.additionalData());
+        assertEquals(11, h.conn.abuseCounters().extensionFrames());
+    }
+
+    @Test
+    void extensionFramesSpreadOverTimeDoNotTrip() {
+        Harness h = Harness.server();
+        long now = 0;
+        for (int i = 0; i < 5000; i++) {
+            now += SECOND / 50;
+            List<Event> events = h.conn.receiveData(ByteBuffer.wrap(h.peer.unknown(0x77, 0, 0, new byte[1])), now);
+            Harness.only(Event.UnknownFrameReceived.class, events);
+        }
+        assertFalse(h.conn.isTerminated());
+        assertEquals(5000, h.conn.abuseCounters().extensionFrames());
+    }
+
+    @Test
     void countersStartAtZeroAndNameNoTrip() {
         AbuseCounters c = new H2Connection(H2Configuration.server()).abuseCounters();
-        assertEquals(new AbuseCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null), c);
+        assertEquals(new AbuseCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0), c);
     }
 }
