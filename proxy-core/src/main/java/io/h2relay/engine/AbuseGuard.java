@@ -13,6 +13,7 @@ final class AbuseGuard {
     private final TokenBucket pingBudget;
     private final TokenBucket settingsBudget;
     private final TokenBucket extensionBudget;
+    private final TokenBucket headerListBudget;
     private long now;
 
     private long peerResets;
@@ -38,6 +39,7 @@ final class AbuseGuard {
         this.pingBudget = new TokenBucket(limits.pings());
         this.settingsBudget = new TokenBucket(limits.settingsFrames());
         this.extensionBudget = new TokenBucket(limits.extensionFrames());
+        this.headerListBudget = new TokenBucket(limits.headerListOverflows());
     }
 
     AbuseLimits limits() {
@@ -163,8 +165,21 @@ final class AbuseGuard {
         continuationFrames++;
     }
 
+    /**
+     * A header block over the header-list size or field count (cookie crumbs counted). Each one is refused on its
+     * stream (431); a run of them is an HPACK bomb and spends this budget rather than the general reset budget.
+     */
     void oversizedHeaderList() {
         oversizedHeaderLists++;
+        if (!headerListBudget.take(now)) {
+            throw trip("header list flood: more than " + describe(limits.headerListOverflows())
+                    + " header blocks over " + limits.maxHeaderCount() + " fields or SETTINGS_MAX_HEADER_LIST_SIZE");
+        }
+    }
+
+    /** A stream reset for an oversized header list: counted, its budget already spent in {@link #oversizedHeaderList}. */
+    void headerListReset() {
+        localResets++;
     }
 
     private static String describe(RateLimit r) {

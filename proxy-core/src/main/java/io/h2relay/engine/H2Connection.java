@@ -1060,10 +1060,9 @@ public final class H2Connection {
         if (s.scheduled && !s.canSend()) {
             sender.unschedule(s);
         }
-        if (s.state == StreamState.CLOSED && before != StreamState.CLOSED) {
-            if (s.closedBy == ClosedBy.SEND_END_STREAM || s.closedBy == ClosedBy.RECV_END_STREAM) {
-                guard.streamCompleted();
-            }
+        if (s.state == StreamState.CLOSED && before != StreamState.CLOSED && !s.rejected
+                && (s.closedBy == ClosedBy.SEND_END_STREAM || s.closedBy == ClosedBy.RECV_END_STREAM)) {
+            guard.streamCompleted(); // only a stream that really completed earns reset budget back
         }
     }
 

@@ -36,6 +36,8 @@ final class H2Stream {
     boolean scheduled;
     /** Queued mode: reported as blocked on its window (so the unblock is reported once). */
     boolean blocked;
+    /** We refused the peer's message (400/431 or a reset): even if it ends cleanly, it did not complete. */
+    boolean rejected;
 
     H2Stream(int id, boolean local, int sendWindow, int receiveWindow) {
         this.id = id;

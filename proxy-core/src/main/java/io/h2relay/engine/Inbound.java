@@ -415,7 +415,7 @@ final class Inbound implements FrameHandler {
         c.step(promised, StreamInput.RECV_PUSH_PROMISE);
         c.guard.streamOpened();
         if (headers == null) {
-            errors.streamError(promised, ErrorCode.CANCEL, "promised request over the header list limits");
+            errors.oversizedPush(promised);
             return;
         }
         HeaderFacts facts;
@@ -434,6 +434,7 @@ final class Inbound implements FrameHandler {
     }
 
     private void refusePush(int promisedId) throws FrameException {
+        c.guard.refusedStream();
         errors.writeRst(promisedId, ErrorCode.REFUSED_STREAM.code());
         c.streams.skipInbound(promisedId, ClosedBy.SEND_RST_STREAM);
     }
