@@ -106,6 +106,8 @@ public final class H2Connection {
     int goAwayReceivedLastStreamId = -1;
     /** A connection error happened: no more input, no more sends. */
     boolean terminated;
+    /** Our PINGs not yet acknowledged: an ACK beyond them answers nothing and spends the PING budget. */
+    int pingsOutstanding;
     private long lastNanos;
 
     /** Automatic WINDOW_UPDATEs held back while paused (some stream or the connection has deferred bytes). */
@@ -626,6 +628,7 @@ public final class H2Connection {
         ensureRoom();
         machine.apply(ConnectionInput.SEND_PING);
         out.writer.ping(false, opaqueData);
+        pingsOutstanding++;
     }
 
     /**

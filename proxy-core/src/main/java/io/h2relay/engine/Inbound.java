@@ -497,7 +497,10 @@ final class Inbound implements FrameHandler {
         if (ack) {
             Map<Integer, ChangedSetting> changed = c.localSettings.acknowledge();
             if (changed == null) {
-                return; // an ACK for nothing outstanding changes nothing
+                // An ACK for nothing outstanding changes nothing (RFC 9113 does not forbid it), but it is a frame
+                // we processed for nothing: it spends the SETTINGS budget.
+                c.guard.settings(0);
+                return;
             }
             applyLocalSettings(changed);
             c.emit(new Event.SettingsAcknowledged(changed));
@@ -543,6 +546,11 @@ final class Inbound implements FrameHandler {
         arrived(FrameType.PING, 0, false);
         connectionInput(ConnectionInput.RECV_PING);
         if (ack) {
+            if (c.pingsOutstanding > 0) {
+                c.pingsOutstanding--;
+            } else {
+                c.guard.ping(); // an ACK answering no PING of ours is a PING flood by another name
+            }
             c.emit(new Event.PingAckReceived(opaqueData));
             return;
         }

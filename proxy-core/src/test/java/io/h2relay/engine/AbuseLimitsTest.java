@@ -67,6 +67,39 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void pingAcksAnsweringNoPingOfOursSpendThePingBudget() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 1000; i++) {
+            h.feed(h.peer.pingAck(i));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.pingAck(1000)));
+        assertTrue(t.additionalData().contains("PING flood"), t.additionalData());
+    }
+
+    @Test
+    void pingAcksAnsweringOurPingsAreFree() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 3000; i++) {
+            h.conn.ping(i);
+            h.conn.dataToSend();
+            Harness.only(Event.PingAckReceived.class, h.feed(h.peer.pingAck(i)));
+        }
+        assertFalse(h.conn.isTerminated());
+        assertEquals(0, h.conn.abuseCounters().pingFrames());
+    }
+
+    @Test
+    void settingsAcksForNothingSpendTheSettingsBudget() {
+        Harness h = Harness.server(); // its preface SETTINGS took the first token
+        for (int i = 0; i < 999; i++) {
+            assertTrue(h.feed(h.peer.settingsAck()).isEmpty());
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.settingsAck()));
+        assertTrue(t.additionalData().contains("SETTINGS flood"), t.additionalData());
+    }
+
+    @Test
     void rapidResetTrips() {
         Harness h = Harness.server();
         int id = 1;
