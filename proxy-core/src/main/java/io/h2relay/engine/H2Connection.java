@@ -381,6 +381,14 @@ public final class H2Connection {
         if (facts.informational() && endStream) {
             throw new ProtocolError("a 1xx response cannot end the stream (RFC 9113 §8.1)");
         }
+        boolean opensMessage = kind != HeaderBlockKind.TRAILERS && !facts.informational();
+        long bodyLength = opensMessage ? facts.expectedBodyLength(opening ? null : s.method) : -1;
+        if (opensMessage && endStream && bodyLength > 0) {
+            throw new InvalidBodyLengthError(bodyLength, 0);
+        }
+        if (kind == HeaderBlockKind.TRAILERS) {
+            checkBodyLength(s, 0, true);
+        }
         if (!opening && state == StreamState.RESERVED_LOCAL
                 && streams.openOutbound() >= remoteSettings.maxConcurrentStreams()) {
             throw new TooManyStreamsError("the peer allows " + remoteSettings.maxConcurrentStreams()
@@ -410,6 +418,9 @@ public final class H2Connection {
         if (kind == HeaderBlockKind.REQUEST) {
             s.method = facts.method();
             s.authority = authorityOf(facts.headers());
+        }
+        if (opensMessage) {
+            s.sendExpectedLength = bodyLength;
         }
         if (opening) {
             sender.schedule(s, facts.priority());
@@ -498,8 +509,25 @@ public final class H2Connection {
             throw new FrameTooLargeError("a " + payload + "-byte DATA frame is larger than the peer's "
                     + maxOutboundFrameSize());
         }
+        checkBodyLength(s, data.remaining(), endStream);
         ensureRoom();
+        s.sendCommittedLength += data.remaining();
         writeData(s, data, endStream, padLength, payload);
+    }
+
+    /**
+     * RFC 9113 §8.1.1 for what we send: the DATA handed over so far plus {@code more} bytes may not pass the
+     * content-length we declared, and must equal it when the stream ends. Raised before anything is written.
+     */
+    private static void checkBodyLength(H2Stream s, long more, boolean end) {
+        long expected = s.sendExpectedLength;
+        if (expected < 0) {
+            return;
+        }
+        long total = s.sendCommittedLength + more;
+        if (total > expected || (end && total != expected)) {
+            throw new InvalidBodyLengthError(expected, total);
+        }
     }
 
     public void sendData(int streamId, ByteBuffer data, boolean endStream) {
@@ -534,6 +562,8 @@ public final class H2Connection {
         if (s.queue != null && (s.queue.endStream || s.queue.trailers != null)) {
             throw new StreamClosedError(streamId, "stream " + streamId + " already has its end queued");
         }
+        checkBodyLength(s, data.remaining(), endStream);
+        s.sendCommittedLength += data.remaining();
         sender.queue(s, data, endStream);
     }
 
@@ -548,6 +578,7 @@ public final class H2Connection {
             if (s.peek(StreamInput.SEND_DATA) == null) {
                 throw s.refusal(StreamInput.SEND_END_STREAM);
             }
+            checkBodyLength(s, 0, true);
             s.queue.endStream = true;
             return;
         }

@@ -308,11 +308,11 @@ final class Inbound implements FrameHandler {
             s.finalHeadersReceived = true;
             s.method = facts.method();
             s.authority = H2Connection.authorityOf(facts.headers());
-            s.expectedLength = facts.contentLength();
+            s.expectedLength = facts.expectedBodyLength(null);
             c.sender.schedule(s, facts.priority());
         } else if (kind == HeaderBlockKind.RESPONSE && !facts.informational()) {
             s.finalHeadersReceived = true;
-            s.expectedLength = bodiless(s, facts.status()) ? 0 : facts.contentLength();
+            s.expectedLength = facts.expectedBodyLength(s.method);
         }
         Event.PriorityUpdated priorityUpdated = null;
         if (priority != null) {
@@ -352,16 +352,11 @@ final class Inbound implements FrameHandler {
         if (facts.informational()) {
             return endStream ? "a 1xx response with END_STREAM (RFC 9113 §8.1)" : null;
         }
-        boolean noBodyExpected = kind == HeaderBlockKind.RESPONSE && bodiless(s, facts.status());
-        if (endStream && facts.contentLength() > 0 && !noBodyExpected) {
-            return new InvalidBodyLengthError(facts.contentLength(), 0).getMessage() + " (RFC 9113 §8.1.1)";
+        long expected = facts.expectedBodyLength(s.method);
+        if (endStream && expected > 0) {
+            return new InvalidBodyLengthError(expected, 0).getMessage() + " (RFC 9113 §8.1.1)";
         }
         return null;
-    }
-
-    /** RFC 9110 §6.4.1: responses to HEAD, and 204 and 304 responses, have no content whatever they declare. */
-    private static boolean bodiless(H2Stream s, int status) {
-        return "HEAD".equals(s.method) || status == 204 || status == 304;
     }
 
     private static boolean isInformational(List<Header> headers) {
