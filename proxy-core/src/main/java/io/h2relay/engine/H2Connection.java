@@ -92,6 +92,8 @@ public final class H2Connection {
     final StreamScheduler scheduler;
     final DataSender sender;
     final HeaderBlockAssembler assembler = new HeaderBlockAssembler();
+    /** Request streams a PRIORITY_UPDATE named before they opened (RFC 9218 §7.1 bounds them). */
+    final IdlePriorities idlePriorities = new IdlePriorities();
     private final Inbound inbound;
 
     private final List<Event> pendingEvents = new ArrayList<>();
@@ -874,20 +876,44 @@ public final class H2Connection {
     }
 
     /**
-     * Sends an RFC 9218 §7.1 PRIORITY_UPDATE for a request stream (the {@code priority} field-value syntax, e.g.
-     * {@code "u=1, i"}). Servers may send it too (§7).
+     * Client only: sends an RFC 9218 §7.1 PRIORITY_UPDATE for a request stream (the {@code priority} field-value
+     * syntax, e.g. {@code "u=1, i"}) or a pushed one. Servers must not send it ({@link ProtocolError}). A stream not
+     * yet opened may be named, but such streams plus the open ones may not exceed the peer's
+     * SETTINGS_MAX_CONCURRENT_STREAMS ({@link TooManyStreamsError}); a push stream never promised may not.
      */
     public void updatePriority(int streamId, String fieldValue) {
         Objects.requireNonNull(fieldValue, "fieldValue");
         if (streamId <= 0) {
             throw new IllegalArgumentException("stream id must be positive: " + streamId);
         }
+        for (int i = 0; i < fieldValue.length(); i++) {
+            char ch = fieldValue.charAt(i);
+            if (ch < 0x20 || ch > 0x7e) {
+                throw new IllegalArgumentException("a priority field value is printable ASCII (RFC 9218 §7.1, "
+                        + "RFC 8941): " + fieldValue);
+            }
+        }
+        if (!client) {
+            throw new ProtocolError("servers must not send PRIORITY_UPDATE (RFC 9218 §7.1)");
+        }
         ensureUsable();
         machine.check(ConnectionInput.SEND_PRIORITY_UPDATE);
+        boolean idle = streams.isIdle(streamId);
+        if (idle) {
+            if (streams.peerInitiated(streamId)) {
+                throw new ProtocolError("PRIORITY_UPDATE for push stream " + streamId
+                        + ", which was never promised (RFC 9218 §7.1)");
+            }
+            if (!idlePriorities.contains(streamId) && idlePriorities.count(streams.highestOutbound())
+                    + streams.openOutbound() >= remoteSettings.maxConcurrentStreams()) {
+                throw new TooManyStreamsError("prioritized idle streams and open ones would exceed the peer's "
+                        + remoteSettings.maxConcurrentStreams() + " concurrent streams (RFC 9218 §7.1)");
+            }
+        }
         ensureRoom();
         machine.apply(ConnectionInput.SEND_PRIORITY_UPDATE);
-        if (!client) {
-            scheduler.updatePriority(streamId, Priority.parse(fieldValue));
+        if (idle) {
+            idlePriorities.add(streamId);
         }
         out.writer.priorityUpdate(streamId, fieldValue);
     }

@@ -657,18 +657,37 @@ final class Inbound implements FrameHandler {
         c.emit(new Event.OriginReceived(origins));
     }
 
+    /**
+     * RFC 9218 §7.1: only clients send PRIORITY_UPDATE. A closed stream's update is discarded; a push stream never
+     * promised is a connection error, and so is naming idle request streams beyond SETTINGS_MAX_CONCURRENT_STREAMS
+     * (counting the active ones), which bounds what we keep for streams not yet open.
+     */
     @Override
     public void priorityUpdate(int prioritizedStreamId, String fieldValue) throws FrameException {
         arrived(FrameType.PRIORITY_UPDATE, 0, false);
         connectionInput(ConnectionInput.RECV_PRIORITY_UPDATE);
         c.guard.priority();
-        if (!c.client) {
-            if (!c.streams.peerInitiated(prioritizedStreamId)) {
-                throw protocol("PRIORITY_UPDATE for push stream " + prioritizedStreamId + " (RFC 9218 §7.1)");
-            }
-            c.scheduler.updatePriority(prioritizedStreamId, Priority.parse(fieldValue));
+        if (c.client) {
+            throw protocol("PRIORITY_UPDATE from a server (RFC 9218 §7.1: servers must not send it)");
         }
-        c.emit(new Event.PriorityUpdated(prioritizedStreamId, null, fieldValue));
+        int id = prioritizedStreamId;
+        if (c.streams.get(id) == null) {
+            if (!c.streams.isIdle(id)) {
+                return; // closed: "Servers can discard frames" for it (§7.1)
+            }
+            if (!c.streams.peerInitiated(id)) {
+                throw protocol("PRIORITY_UPDATE for push stream " + id + ", which was never promised (RFC 9218 §7.1)");
+            }
+            long limit = c.localSettings.maxConcurrentStreams();
+            if (!c.idlePriorities.contains(id)
+                    && c.idlePriorities.count(c.streams.highestInbound()) + c.streams.openInbound() >= limit) {
+                throw protocol("PRIORITY_UPDATE for idle stream " + id + ": idle prioritized and active streams "
+                        + "would exceed SETTINGS_MAX_CONCURRENT_STREAMS " + limit + " (RFC 9218 §7.1)");
+            }
+            c.idlePriorities.add(id);
+        }
+        c.scheduler.updatePriority(id, Priority.parse(fieldValue));
+        c.emit(new Event.PriorityUpdated(id, null, fieldValue));
     }
 
     @Override
