@@ -177,7 +177,7 @@ final class AbuseGuard {
         }
     }
 
-    /** A stream reset for an oversized header list: counted, its budget already spent in {@link #oversizedHeaderList}. */
+    /** A stream reset for an oversized header list: counted; {@link #oversizedHeaderList} spent its budget. */
     void headerListReset() {
         localResets++;
     }
