@@ -284,6 +284,17 @@ public final class H2Connection {
         return bytes;
     }
 
+    /**
+     * As {@link #dataToSend(int)} with {@code dst.remaining()} as the limit, copied straight into {@code dst} (a
+     * runtime's reusable socket buffer): no array per write. Returns the number of bytes put.
+     */
+    public int dataToSend(ByteBuffer dst) {
+        fill(dst.remaining());
+        int n = out.drainTo(dst);
+        afterDrain();
+        return n;
+    }
+
     /** Bytes waiting in the outbound buffer (queued-mode data not yet cut into frames excluded). */
     public int outboundBufferedBytes() {
         return out.size();
@@ -1188,7 +1199,8 @@ public final class H2Connection {
 
     static String authorityOf(List<Header> headers) {
         String host = null;
-        for (Header h : headers) {
+        for (int i = 0, n = headers.size(); i < n; i++) { // RandomAccess lists: no iterator per request
+            Header h = headers.get(i);
             if (h.name().equals(":authority")) {
                 return h.value();
             }
