@@ -315,7 +315,7 @@ final class Inbound implements FrameHandler {
             s.expectedLength = facts.expectedBodyLength(s.method);
         }
         Event.PriorityUpdated priorityUpdated = null;
-        if (priority != null) {
+        if (priority != null && !ignoresRfc7540Signals()) {
             c.scheduler.updateDependency(s.id, priority.streamDependency(), priority.weight(), priority.exclusive());
             priorityUpdated = new Event.PriorityUpdated(s.id, priority, null);
         }
@@ -465,8 +465,19 @@ final class Inbound implements FrameHandler {
             }
             return;
         }
+        if (ignoresRfc7540Signals()) {
+            return;
+        }
         c.scheduler.updateDependency(streamId, priority.streamDependency(), priority.weight(), priority.exclusive());
         c.emit(new Event.PriorityUpdated(streamId, priority, null));
+    }
+
+    /**
+     * RFC 9218 §2.1: "A server that receives SETTINGS_NO_RFC7540_PRIORITIES with a value of 1 MUST ignore HTTP/2
+     * priority signals" (the PRIORITY frame and the HEADERS priority fields; their frame rules still hold).
+     */
+    private boolean ignoresRfc7540Signals() {
+        return !c.client && c.remoteSettings.noRfc7540Priorities();
     }
 
     @Override

@@ -125,6 +125,20 @@ class PriorityTest {
     }
 
     @Test
+    void aServerIgnoresRfc7540SignalsFromAClientThatSaidItDoesNotUseThem() {
+        Harness h = new Harness(H2Configuration.builder(false).rfc7540Priorities(true).build());
+        h.conn.initiateConnection();
+        h.feed(h.peer.preface(), h.peer.settings(SettingId.NO_RFC7540_PRIORITIES, 1), h.peer.settingsAck());
+        assertTrue(h.feed(h.peer.priority(5, 0, 200, true)).isEmpty());
+        List<Event> events = h.feed(h.peer.headers(1, REQUEST, true, new PriorityFields(0, true, 64)));
+        assertEquals(2, events.size(), events.toString());
+        Event.RequestReceived r = (Event.RequestReceived) events.get(0);
+        assertNull(r.priorityUpdated());
+        // The frame rules still hold: a stream depending on itself is still a stream error.
+        Harness.only(Event.StreamReset.class, h.feed(h.peer.priority(1, 1, 16, false)));
+    }
+
+    @Test
     void serversMustNotSendPriorityUpdates() {
         Harness h = Harness.serverWithRequest(false);
         assertThrows(ProtocolError.class, () -> h.conn.updatePriority(1, "u=1"));
