@@ -34,6 +34,9 @@ import java.util.Objects;
  *     says to ignore, and ALTSVC and ORIGIN (nghttp2 counts unexpected extension frames among its "glitches")
  * @param headerListOverflows header blocks over SETTINGS_MAX_HEADER_LIST_SIZE or {@code maxHeaderCount}: each is
  *     refused on its stream, and a run of them is an HPACK bomb (CVE-2016-6581, the 2026 "HTTP/2 Bomb")
+ * @param maxReservedRemoteStreams streams a server may hold promised to us (client side) that it has not started
+ *     answering: RFC 9113 sets no limit on "reserved (remote)" streams, so a server could push without end; beyond
+ *     this a promise is refused with RST_STREAM(REFUSED_STREAM) (nghttp2 and Node.js: 200)
  */
 public record AbuseLimits(
         int maxHeaderCount,
@@ -52,11 +55,12 @@ public record AbuseLimits(
         int maxClosedStreams,
         int maxTrackedPriorities,
         RateLimit extensionFrames,
-        RateLimit headerListOverflows) {
+        RateLimit headerListOverflows,
+        int maxReservedRemoteStreams) {
 
     public static final AbuseLimits DEFAULT = builder().build();
 
-    /** The limits before {@code extensionFrames} and {@code headerListOverflows} existed; those get their defaults. */
+    /** The limits as they were before the last three components existed; those get their defaults. */
     public AbuseLimits(int maxHeaderCount, int maxHeaderBlockBytes, int maxContinuationFrames, RateLimit peerResets,
             RateLimit localResets, RateLimit pings, RateLimit settingsFrames, int maxSettingsPerFrame,
             int maxConsecutiveEmptyFrames, int windowUpdatesPerDataFrame, int priorityFramesPerStream,
@@ -64,7 +68,8 @@ public record AbuseLimits(
         this(maxHeaderCount, maxHeaderBlockBytes, maxContinuationFrames, peerResets, localResets, pings,
                 settingsFrames, maxSettingsPerFrame, maxConsecutiveEmptyFrames, windowUpdatesPerDataFrame,
                 priorityFramesPerStream, maxQueuedControlFrames, maxOutboundBufferBytes, maxClosedStreams,
-                maxTrackedPriorities, Builder.EXTENSION_FRAMES, Builder.HEADER_LIST_OVERFLOWS);
+                maxTrackedPriorities, Builder.EXTENSION_FRAMES, Builder.HEADER_LIST_OVERFLOWS,
+                Builder.MAX_RESERVED_REMOTE_STREAMS);
     }
 
     public AbuseLimits {
@@ -85,6 +90,7 @@ public record AbuseLimits(
         positive("maxTrackedPriorities", maxTrackedPriorities);
         Objects.requireNonNull(extensionFrames, "extensionFrames");
         Objects.requireNonNull(headerListOverflows, "headerListOverflows");
+        notNegative("maxReservedRemoteStreams", maxReservedRemoteStreams);
     }
 
     public static Builder builder() {
@@ -110,6 +116,7 @@ public record AbuseLimits(
         b.maxTrackedPriorities = maxTrackedPriorities;
         b.extensionFrames = extensionFrames;
         b.headerListOverflows = headerListOverflows;
+        b.maxReservedRemoteStreams = maxReservedRemoteStreams;
         return b;
     }
 
@@ -129,6 +136,7 @@ public record AbuseLimits(
     public static final class Builder {
         static final RateLimit EXTENSION_FRAMES = new RateLimit(1000, 100);
         static final RateLimit HEADER_LIST_OVERFLOWS = new RateLimit(100, 10);
+        static final int MAX_RESERVED_REMOTE_STREAMS = 200;
 
         private int maxHeaderCount = 100;
         private int maxHeaderBlockBytes = 128 * 1024;
@@ -147,6 +155,7 @@ public record AbuseLimits(
         private int maxTrackedPriorities = 256;
         private RateLimit extensionFrames = EXTENSION_FRAMES;
         private RateLimit headerListOverflows = HEADER_LIST_OVERFLOWS;
+        private int maxReservedRemoteStreams = MAX_RESERVED_REMOTE_STREAMS;
 
         private Builder() {}
 
@@ -167,12 +176,13 @@ public record AbuseLimits(
         public Builder maxTrackedPriorities(int v) { maxTrackedPriorities = v; return this; }
         public Builder extensionFrames(RateLimit v) { extensionFrames = v; return this; }
         public Builder headerListOverflows(RateLimit v) { headerListOverflows = v; return this; }
+        public Builder maxReservedRemoteStreams(int v) { maxReservedRemoteStreams = v; return this; }
 
         public AbuseLimits build() {
             return new AbuseLimits(maxHeaderCount, maxHeaderBlockBytes, maxContinuationFrames, peerResets, localResets,
                     pings, settingsFrames, maxSettingsPerFrame, maxConsecutiveEmptyFrames, windowUpdatesPerDataFrame,
                     priorityFramesPerStream, maxQueuedControlFrames, maxOutboundBufferBytes, maxClosedStreams,
-                    maxTrackedPriorities, extensionFrames, headerListOverflows);
+                    maxTrackedPriorities, extensionFrames, headerListOverflows, maxReservedRemoteStreams);
         }
     }
 }

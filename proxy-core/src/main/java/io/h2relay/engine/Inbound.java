@@ -404,6 +404,13 @@ final class Inbound implements FrameHandler {
             errors.resetOnError(parent, StreamInput.RECV_PUSH_PROMISE, "PUSH_PROMISE after the server's END_STREAM");
             return;
         }
+        int reservedLimit = c.config.limits().maxReservedRemoteStreams();
+        if (c.streams.reservedRemote() >= reservedLimit) {
+            // RFC 9113 sets no bound on reserved (remote) streams; a server pushing without end would fill our
+            // memory. Refused, the promise was never processed (§8.4, §8.7), and the refusal is budgeted.
+            refusePush(promisedId);
+            return;
+        }
         c.step(parent, StreamInput.RECV_PUSH_PROMISE);
         H2Stream promised = c.newStream(promisedId, false);
         c.streams.add(promised);
