@@ -6,7 +6,8 @@ package io.h2relay.engine;
  *
  * @param peerResets RST_STREAM frames received for open streams
  * @param localResets streams this engine reset because the peer broke a stream-level rule
- * @param refusedStreams streams refused with REFUSED_STREAM (over MAX_CONCURRENT_STREAMS, or after GOAWAY)
+ * @param refusedStreams streams refused with REFUSED_STREAM: over MAX_CONCURRENT_STREAMS, or (client side) pushes
+ *     promised on a stream we had reset or beyond {@link AbuseLimits#maxReservedRemoteStreams()}
  * @param pingFrames PING frames received, ACKs excluded unless they answer no PING of ours
  * @param settingsFrames SETTINGS frames received, ACKs excluded unless they answer no SETTINGS of ours
  * @param emptyFrames DATA/HEADERS/CONTINUATION frames with an empty payload and no END_STREAM
