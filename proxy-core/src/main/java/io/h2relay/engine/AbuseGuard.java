@@ -12,6 +12,8 @@ final class AbuseGuard {
     private final TokenBucket localResetBudget;
     private final TokenBucket pingBudget;
     private final TokenBucket settingsBudget;
+    private final TokenBucket extensionBudget;
+    private final TokenBucket headerListBudget;
     private long now;
 
     private long peerResets;
@@ -27,6 +29,7 @@ final class AbuseGuard {
     private long oversizedHeaderLists;
     private long openedStreams;
     private long dataFramesSent;
+    private long extensionFrames;
     private String tripped;
 
     AbuseGuard(AbuseLimits limits) {
@@ -35,6 +38,8 @@ final class AbuseGuard {
         this.localResetBudget = new TokenBucket(limits.localResets());
         this.pingBudget = new TokenBucket(limits.pings());
         this.settingsBudget = new TokenBucket(limits.settingsFrames());
+        this.extensionBudget = new TokenBucket(limits.extensionFrames());
+        this.headerListBudget = new TokenBucket(limits.headerListOverflows());
     }
 
     AbuseLimits limits() {
@@ -47,7 +52,7 @@ final class AbuseGuard {
 
     AbuseCounters counters() {
         return new AbuseCounters(peerResets, localResets, refusedStreams, pings, settingsFrames, emptyFrames,
-                windowUpdates, priorityFrames, continuationFrames, oversizedHeaderLists, tripped);
+                windowUpdates, priorityFrames, continuationFrames, oversizedHeaderLists, tripped, extensionFrames);
     }
 
     /** A trip decided elsewhere (header block caps, the outbound control-frame queue). */
@@ -144,12 +149,37 @@ final class AbuseGuard {
         }
     }
 
+    /**
+     * A frame of an unknown type, or an ALTSVC or ORIGIN frame: ignored or merely reported, so each costs us parsing
+     * and an event for nothing (nghttp2 counts them as "glitches").
+     */
+    void extensionFrame() {
+        extensionFrames++;
+        if (!extensionBudget.take(now)) {
+            throw trip("extension frame flood: more than " + describe(limits.extensionFrames())
+                    + " frames of unknown types, ALTSVC or ORIGIN");
+        }
+    }
+
     void continuation() {
         continuationFrames++;
     }
 
+    /**
+     * A header block over the header-list size or field count (cookie crumbs counted). Each one is refused on its
+     * stream (431); a run of them is an HPACK bomb and spends this budget rather than the general reset budget.
+     */
     void oversizedHeaderList() {
         oversizedHeaderLists++;
+        if (!headerListBudget.take(now)) {
+            throw trip("header list flood: more than " + describe(limits.headerListOverflows())
+                    + " header blocks over " + limits.maxHeaderCount() + " fields or SETTINGS_MAX_HEADER_LIST_SIZE");
+        }
+    }
+
+    /** A stream reset for an oversized header list: counted; {@link #oversizedHeaderList} spent its budget. */
+    void headerListReset() {
+        localResets++;
     }
 
     private static String describe(RateLimit r) {

@@ -23,13 +23,20 @@ import java.util.Objects;
  *     (Envoy's formula)
  * @param priorityFramesPerStream PRIORITY and PRIORITY_UPDATE budget: this × (1 + opened streams) (CVE-2019-9513;
  *     Envoy: 100)
- * @param maxQueuedControlFrames control frames we owe the peer (PING/SETTINGS ACKs, RST_STREAM, WINDOW_UPDATE) still
- *     waiting in the outbound buffer (CVE-2019-9512/9514/9515; Envoy and nghttp2: 1000)
+ * @param maxQueuedControlFrames frames the peer made us owe (PING and SETTINGS ACKs, RST_STREAM, the 400/431 answers
+ *     to malformed requests) still waiting in the outbound buffer (CVE-2019-9512/9514/9515; Envoy and nghttp2: 1000)
  * @param maxOutboundBufferBytes the outbound buffer level at which the engine pauses: it withholds automatic
  *     WINDOW_UPDATEs, {@link H2Connection#outboundPaused()} turns true and sends by the application are refused
  *     (CVE-2019-9517)
  * @param maxClosedStreams closed streams remembered to tell late frames from protocol errors (h2: 65536)
  * @param maxTrackedPriorities priority state kept for streams that are not open (RFC 9113 §5.3.4 allows bounding it)
+ * @param extensionFrames frames of extension types other than PRIORITY_UPDATE: unknown types, which RFC 9113 §5.5
+ *     says to ignore, and ALTSVC and ORIGIN (nghttp2 counts unexpected extension frames among its "glitches")
+ * @param headerListOverflows header blocks over SETTINGS_MAX_HEADER_LIST_SIZE or {@code maxHeaderCount}: each is
+ *     refused on its stream, and a run of them is an HPACK bomb (CVE-2016-6581, the 2026 "HTTP/2 Bomb")
+ * @param maxReservedRemoteStreams streams a server may hold promised to us (client side) that it has not started
+ *     answering: RFC 9113 sets no limit on "reserved (remote)" streams, so a server could push without end; beyond
+ *     this a promise is refused with RST_STREAM(REFUSED_STREAM) (nghttp2 and Node.js: 200)
  */
 public record AbuseLimits(
         int maxHeaderCount,
@@ -46,9 +53,24 @@ public record AbuseLimits(
         int maxQueuedControlFrames,
         int maxOutboundBufferBytes,
         int maxClosedStreams,
-        int maxTrackedPriorities) {
+        int maxTrackedPriorities,
+        RateLimit extensionFrames,
+        RateLimit headerListOverflows,
+        int maxReservedRemoteStreams) {
 
     public static final AbuseLimits DEFAULT = builder().build();
+
+    /** The limits as they were before the last three components existed; those get their defaults. */
+    public AbuseLimits(int maxHeaderCount, int maxHeaderBlockBytes, int maxContinuationFrames, RateLimit peerResets,
+            RateLimit localResets, RateLimit pings, RateLimit settingsFrames, int maxSettingsPerFrame,
+            int maxConsecutiveEmptyFrames, int windowUpdatesPerDataFrame, int priorityFramesPerStream,
+            int maxQueuedControlFrames, int maxOutboundBufferBytes, int maxClosedStreams, int maxTrackedPriorities) {
+        this(maxHeaderCount, maxHeaderBlockBytes, maxContinuationFrames, peerResets, localResets, pings,
+                settingsFrames, maxSettingsPerFrame, maxConsecutiveEmptyFrames, windowUpdatesPerDataFrame,
+                priorityFramesPerStream, maxQueuedControlFrames, maxOutboundBufferBytes, maxClosedStreams,
+                maxTrackedPriorities, Builder.EXTENSION_FRAMES, Builder.HEADER_LIST_OVERFLOWS,
+                Builder.MAX_RESERVED_REMOTE_STREAMS);
+    }
 
     public AbuseLimits {
         positive("maxHeaderCount", maxHeaderCount);
@@ -66,6 +88,9 @@ public record AbuseLimits(
         positive("maxOutboundBufferBytes", maxOutboundBufferBytes);
         positive("maxClosedStreams", maxClosedStreams);
         positive("maxTrackedPriorities", maxTrackedPriorities);
+        Objects.requireNonNull(extensionFrames, "extensionFrames");
+        Objects.requireNonNull(headerListOverflows, "headerListOverflows");
+        notNegative("maxReservedRemoteStreams", maxReservedRemoteStreams);
     }
 
     public static Builder builder() {
@@ -89,6 +114,9 @@ public record AbuseLimits(
         b.maxOutboundBufferBytes = maxOutboundBufferBytes;
         b.maxClosedStreams = maxClosedStreams;
         b.maxTrackedPriorities = maxTrackedPriorities;
+        b.extensionFrames = extensionFrames;
+        b.headerListOverflows = headerListOverflows;
+        b.maxReservedRemoteStreams = maxReservedRemoteStreams;
         return b;
     }
 
@@ -106,6 +134,10 @@ public record AbuseLimits(
 
     /** Defaults follow nghttp2 and Envoy (PROXY_ANCHORS.md §2). */
     public static final class Builder {
+        static final RateLimit EXTENSION_FRAMES = new RateLimit(1000, 100);
+        static final RateLimit HEADER_LIST_OVERFLOWS = new RateLimit(100, 10);
+        static final int MAX_RESERVED_REMOTE_STREAMS = 200;
+
         private int maxHeaderCount = 100;
         private int maxHeaderBlockBytes = 128 * 1024;
         private int maxContinuationFrames = 8;
@@ -121,6 +153,9 @@ public record AbuseLimits(
         private int maxOutboundBufferBytes = 1024 * 1024;
         private int maxClosedStreams = 65536;
         private int maxTrackedPriorities = 256;
+        private RateLimit extensionFrames = EXTENSION_FRAMES;
+        private RateLimit headerListOverflows = HEADER_LIST_OVERFLOWS;
+        private int maxReservedRemoteStreams = MAX_RESERVED_REMOTE_STREAMS;
 
         private Builder() {}
 
@@ -139,12 +174,15 @@ public record AbuseLimits(
         public Builder maxOutboundBufferBytes(int v) { maxOutboundBufferBytes = v; return this; }
         public Builder maxClosedStreams(int v) { maxClosedStreams = v; return this; }
         public Builder maxTrackedPriorities(int v) { maxTrackedPriorities = v; return this; }
+        public Builder extensionFrames(RateLimit v) { extensionFrames = v; return this; }
+        public Builder headerListOverflows(RateLimit v) { headerListOverflows = v; return this; }
+        public Builder maxReservedRemoteStreams(int v) { maxReservedRemoteStreams = v; return this; }
 
         public AbuseLimits build() {
             return new AbuseLimits(maxHeaderCount, maxHeaderBlockBytes, maxContinuationFrames, peerResets, localResets,
                     pings, settingsFrames, maxSettingsPerFrame, maxConsecutiveEmptyFrames, windowUpdatesPerDataFrame,
                     priorityFramesPerStream, maxQueuedControlFrames, maxOutboundBufferBytes, maxClosedStreams,
-                    maxTrackedPriorities);
+                    maxTrackedPriorities, extensionFrames, headerListOverflows, maxReservedRemoteStreams);
         }
     }
 }

@@ -92,6 +92,8 @@ public final class H2Connection {
     final StreamScheduler scheduler;
     final DataSender sender;
     final HeaderBlockAssembler assembler = new HeaderBlockAssembler();
+    /** Request streams a PRIORITY_UPDATE named before they opened (RFC 9218 §7.1 bounds them). */
+    final IdlePriorities idlePriorities = new IdlePriorities();
     private final Inbound inbound;
 
     private final List<Event> pendingEvents = new ArrayList<>();
@@ -106,6 +108,8 @@ public final class H2Connection {
     int goAwayReceivedLastStreamId = -1;
     /** A connection error happened: no more input, no more sends. */
     boolean terminated;
+    /** Our PINGs not yet acknowledged: an ACK beyond them answers nothing and spends the PING budget. */
+    int pingsOutstanding;
     private long lastNanos;
 
     /** Automatic WINDOW_UPDATEs held back while paused (some stream or the connection has deferred bytes). */
@@ -280,6 +284,17 @@ public final class H2Connection {
         return bytes;
     }
 
+    /**
+     * As {@link #dataToSend(int)} with {@code dst.remaining()} as the limit, copied straight into {@code dst} (a
+     * runtime's reusable socket buffer): no array per write. Returns the number of bytes put.
+     */
+    public int dataToSend(ByteBuffer dst) {
+        fill(dst.remaining());
+        int n = out.drainTo(dst);
+        afterDrain();
+        return n;
+    }
+
     /** Bytes waiting in the outbound buffer (queued-mode data not yet cut into frames excluded). */
     public int outboundBufferedBytes() {
         return out.size();
@@ -379,6 +394,14 @@ public final class H2Connection {
         if (facts.informational() && endStream) {
             throw new ProtocolError("a 1xx response cannot end the stream (RFC 9113 §8.1)");
         }
+        boolean opensMessage = kind != HeaderBlockKind.TRAILERS && !facts.informational();
+        long bodyLength = opensMessage ? facts.expectedBodyLength(opening ? null : s.method) : -1;
+        if (opensMessage && endStream && bodyLength > 0) {
+            throw new InvalidBodyLengthError(bodyLength, 0);
+        }
+        if (kind == HeaderBlockKind.TRAILERS) {
+            checkBodyLength(s, 0, true);
+        }
         if (!opening && state == StreamState.RESERVED_LOCAL
                 && streams.openOutbound() >= remoteSettings.maxConcurrentStreams()) {
             throw new TooManyStreamsError("the peer allows " + remoteSettings.maxConcurrentStreams()
@@ -408,6 +431,9 @@ public final class H2Connection {
         if (kind == HeaderBlockKind.REQUEST) {
             s.method = facts.method();
             s.authority = authorityOf(facts.headers());
+        }
+        if (opensMessage) {
+            s.sendExpectedLength = bodyLength;
         }
         if (opening) {
             sender.schedule(s, facts.priority());
@@ -496,8 +522,25 @@ public final class H2Connection {
             throw new FrameTooLargeError("a " + payload + "-byte DATA frame is larger than the peer's "
                     + maxOutboundFrameSize());
         }
+        checkBodyLength(s, data.remaining(), endStream);
         ensureRoom();
+        s.sendCommittedLength += data.remaining();
         writeData(s, data, endStream, padLength, payload);
+    }
+
+    /**
+     * RFC 9113 §8.1.1 for what we send: the DATA handed over so far plus {@code more} bytes may not pass the
+     * content-length we declared, and must equal it when the stream ends. Raised before anything is written.
+     */
+    private static void checkBodyLength(H2Stream s, long more, boolean end) {
+        long expected = s.sendExpectedLength;
+        if (expected < 0) {
+            return;
+        }
+        long total = s.sendCommittedLength + more;
+        if (total > expected || (end && total != expected)) {
+            throw new InvalidBodyLengthError(expected, total);
+        }
     }
 
     public void sendData(int streamId, ByteBuffer data, boolean endStream) {
@@ -532,6 +575,8 @@ public final class H2Connection {
         if (s.queue != null && (s.queue.endStream || s.queue.trailers != null)) {
             throw new StreamClosedError(streamId, "stream " + streamId + " already has its end queued");
         }
+        checkBodyLength(s, data.remaining(), endStream);
+        s.sendCommittedLength += data.remaining();
         sender.queue(s, data, endStream);
     }
 
@@ -546,6 +591,7 @@ public final class H2Connection {
             if (s.peek(StreamInput.SEND_DATA) == null) {
                 throw s.refusal(StreamInput.SEND_END_STREAM);
             }
+            checkBodyLength(s, 0, true);
             s.queue.endStream = true;
             return;
         }
@@ -626,6 +672,7 @@ public final class H2Connection {
         ensureRoom();
         machine.apply(ConnectionInput.SEND_PING);
         out.writer.ping(false, opaqueData);
+        pingsOutstanding++;
     }
 
     /**
@@ -840,20 +887,44 @@ public final class H2Connection {
     }
 
     /**
-     * Sends an RFC 9218 §7.1 PRIORITY_UPDATE for a request stream (the {@code priority} field-value syntax, e.g.
-     * {@code "u=1, i"}). Servers may send it too (§7).
+     * Client only: sends an RFC 9218 §7.1 PRIORITY_UPDATE for a request stream (the {@code priority} field-value
+     * syntax, e.g. {@code "u=1, i"}) or a pushed one. Servers must not send it ({@link ProtocolError}). A stream not
+     * yet opened may be named, but such streams plus the open ones may not exceed the peer's
+     * SETTINGS_MAX_CONCURRENT_STREAMS ({@link TooManyStreamsError}); a push stream never promised may not.
      */
     public void updatePriority(int streamId, String fieldValue) {
         Objects.requireNonNull(fieldValue, "fieldValue");
         if (streamId <= 0) {
             throw new IllegalArgumentException("stream id must be positive: " + streamId);
         }
+        for (int i = 0; i < fieldValue.length(); i++) {
+            char ch = fieldValue.charAt(i);
+            if (ch < 0x20 || ch > 0x7e) {
+                throw new IllegalArgumentException("a priority field value is printable ASCII (RFC 9218 §7.1, "
+                        + "RFC 8941): " + fieldValue);
+            }
+        }
+        if (!client) {
+            throw new ProtocolError("servers must not send PRIORITY_UPDATE (RFC 9218 §7.1)");
+        }
         ensureUsable();
         machine.check(ConnectionInput.SEND_PRIORITY_UPDATE);
+        boolean idle = streams.isIdle(streamId);
+        if (idle) {
+            if (streams.peerInitiated(streamId)) {
+                throw new ProtocolError("PRIORITY_UPDATE for push stream " + streamId
+                        + ", which was never promised (RFC 9218 §7.1)");
+            }
+            if (!idlePriorities.contains(streamId) && idlePriorities.count(streams.highestOutbound())
+                    + streams.openOutbound() >= remoteSettings.maxConcurrentStreams()) {
+                throw new TooManyStreamsError("prioritized idle streams and open ones would exceed the peer's "
+                        + remoteSettings.maxConcurrentStreams() + " concurrent streams (RFC 9218 §7.1)");
+            }
+        }
         ensureRoom();
         machine.apply(ConnectionInput.SEND_PRIORITY_UPDATE);
-        if (!client) {
-            scheduler.updatePriority(streamId, Priority.parse(fieldValue));
+        if (idle) {
+            idlePriorities.add(streamId);
         }
         out.writer.priorityUpdate(streamId, fieldValue);
     }
@@ -1060,10 +1131,9 @@ public final class H2Connection {
         if (s.scheduled && !s.canSend()) {
             sender.unschedule(s);
         }
-        if (s.state == StreamState.CLOSED && before != StreamState.CLOSED) {
-            if (s.closedBy == ClosedBy.SEND_END_STREAM || s.closedBy == ClosedBy.RECV_END_STREAM) {
-                guard.streamCompleted();
-            }
+        if (s.state == StreamState.CLOSED && before != StreamState.CLOSED && !s.rejected
+                && (s.closedBy == ClosedBy.SEND_END_STREAM || s.closedBy == ClosedBy.RECV_END_STREAM)) {
+            guard.streamCompleted(); // only a stream that really completed earns reset budget back
         }
     }
 
@@ -1129,7 +1199,8 @@ public final class H2Connection {
 
     static String authorityOf(List<Header> headers) {
         String host = null;
-        for (Header h : headers) {
+        for (int i = 0, n = headers.size(); i < n; i++) { // RandomAccess lists: no iterator per request
+            Header h = headers.get(i);
             if (h.name().equals(":authority")) {
                 return h.value();
             }

@@ -29,6 +29,12 @@ final class H2Stream {
     /** content-length of the message being received, -1 when absent; and the DATA bytes received so far. */
     long expectedLength = -1;
     long receivedLength;
+    /**
+     * content-length of the message we send (-1 when absent or not binding), and the DATA bytes handed to
+     * {@code sendData} or {@code queueData} so far: RFC 9113 §8.1.1 holds us to it too.
+     */
+    long sendExpectedLength = -1;
+    long sendCommittedLength;
 
     /** Data queued by {@link H2Connection#queueData}; null until used. */
     DataQueue queue;
@@ -36,6 +42,8 @@ final class H2Stream {
     boolean scheduled;
     /** Queued mode: reported as blocked on its window (so the unblock is reported once). */
     boolean blocked;
+    /** We refused the peer's message (400/431 or a reset): even if it ends cleanly, it did not complete. */
+    boolean rejected;
 
     H2Stream(int id, boolean local, int sendWindow, int receiveWindow) {
         this.id = id;

@@ -17,6 +17,17 @@ import java.util.List;
 public record HeaderFacts(List<Header> headers, String method, int status, boolean informational,
         long contentLength, String protocol, String priority) {
 
+    /**
+     * The content bytes this message must carry (RFC 9113 §8.1.1), or -1 when only END_STREAM ends it: see
+     * {@link HeaderRules#expectedBodyLength}. Trailers carry no framing: -1.
+     *
+     * @param requestMethod for a response, the method of the request it answers (null if unknown); ignored for a
+     *     request, whose own method counts
+     */
+    public long expectedBodyLength(String requestMethod) {
+        return HeaderRules.expectedBodyLength(status < 0 ? method : requestMethod, status, contentLength);
+    }
+
     /** A CONNECT request, plain or extended (RFC 9113 §8.5, RFC 8441). */
     public boolean isConnect() {
         return "CONNECT".equals(method);

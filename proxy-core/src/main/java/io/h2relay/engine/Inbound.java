@@ -308,14 +308,14 @@ final class Inbound implements FrameHandler {
             s.finalHeadersReceived = true;
             s.method = facts.method();
             s.authority = H2Connection.authorityOf(facts.headers());
-            s.expectedLength = facts.contentLength();
+            s.expectedLength = facts.expectedBodyLength(null);
             c.sender.schedule(s, facts.priority());
         } else if (kind == HeaderBlockKind.RESPONSE && !facts.informational()) {
             s.finalHeadersReceived = true;
-            s.expectedLength = bodiless(s, facts.status()) ? 0 : facts.contentLength();
+            s.expectedLength = facts.expectedBodyLength(s.method);
         }
         Event.PriorityUpdated priorityUpdated = null;
-        if (priority != null) {
+        if (priority != null && !ignoresRfc7540Signals()) {
             c.scheduler.updateDependency(s.id, priority.streamDependency(), priority.weight(), priority.exclusive());
             priorityUpdated = new Event.PriorityUpdated(s.id, priority, null);
         }
@@ -352,16 +352,11 @@ final class Inbound implements FrameHandler {
         if (facts.informational()) {
             return endStream ? "a 1xx response with END_STREAM (RFC 9113 §8.1)" : null;
         }
-        boolean noBodyExpected = kind == HeaderBlockKind.RESPONSE && bodiless(s, facts.status());
-        if (endStream && facts.contentLength() > 0 && !noBodyExpected) {
-            return new InvalidBodyLengthError(facts.contentLength(), 0).getMessage() + " (RFC 9113 §8.1.1)";
+        long expected = facts.expectedBodyLength(s.method);
+        if (endStream && expected > 0) {
+            return new InvalidBodyLengthError(expected, 0).getMessage() + " (RFC 9113 §8.1.1)";
         }
         return null;
-    }
-
-    /** RFC 9110 §6.4.1: responses to HEAD, and 204 and 304 responses, have no content whatever they declare. */
-    private static boolean bodiless(H2Stream s, int status) {
-        return "HEAD".equals(s.method) || status == 204 || status == 304;
     }
 
     private static boolean isInformational(List<Header> headers) {
@@ -409,13 +404,20 @@ final class Inbound implements FrameHandler {
             errors.resetOnError(parent, StreamInput.RECV_PUSH_PROMISE, "PUSH_PROMISE after the server's END_STREAM");
             return;
         }
+        int reservedLimit = c.config.limits().maxReservedRemoteStreams();
+        if (c.streams.reservedRemote() >= reservedLimit) {
+            // RFC 9113 sets no bound on reserved (remote) streams; a server pushing without end would fill our
+            // memory. Refused, the promise was never processed (§8.4, §8.7), and the refusal is budgeted.
+            refusePush(promisedId);
+            return;
+        }
         c.step(parent, StreamInput.RECV_PUSH_PROMISE);
         H2Stream promised = c.newStream(promisedId, false);
         c.streams.add(promised);
         c.step(promised, StreamInput.RECV_PUSH_PROMISE);
         c.guard.streamOpened();
         if (headers == null) {
-            errors.streamError(promised, ErrorCode.CANCEL, "promised request over the header list limits");
+            errors.oversizedPush(promised);
             return;
         }
         HeaderFacts facts;
@@ -434,6 +436,7 @@ final class Inbound implements FrameHandler {
     }
 
     private void refusePush(int promisedId) throws FrameException {
+        c.guard.refusedStream();
         errors.writeRst(promisedId, ErrorCode.REFUSED_STREAM.code());
         c.streams.skipInbound(promisedId, ClosedBy.SEND_RST_STREAM);
     }
@@ -469,8 +472,19 @@ final class Inbound implements FrameHandler {
             }
             return;
         }
+        if (ignoresRfc7540Signals()) {
+            return;
+        }
         c.scheduler.updateDependency(streamId, priority.streamDependency(), priority.weight(), priority.exclusive());
         c.emit(new Event.PriorityUpdated(streamId, priority, null));
+    }
+
+    /**
+     * RFC 9218 §2.1: "A server that receives SETTINGS_NO_RFC7540_PRIORITIES with a value of 1 MUST ignore HTTP/2
+     * priority signals" (the PRIORITY frame and the HEADERS priority fields; their frame rules still hold).
+     */
+    private boolean ignoresRfc7540Signals() {
+        return !c.client && c.remoteSettings.noRfc7540Priorities();
     }
 
     @Override
@@ -496,7 +510,10 @@ final class Inbound implements FrameHandler {
         if (ack) {
             Map<Integer, ChangedSetting> changed = c.localSettings.acknowledge();
             if (changed == null) {
-                return; // an ACK for nothing outstanding changes nothing
+                // An ACK for nothing outstanding changes nothing (RFC 9113 does not forbid it), but it is a frame
+                // we processed for nothing: it spends the SETTINGS budget.
+                c.guard.settings(0);
+                return;
             }
             applyLocalSettings(changed);
             c.emit(new Event.SettingsAcknowledged(changed));
@@ -542,6 +559,11 @@ final class Inbound implements FrameHandler {
         arrived(FrameType.PING, 0, false);
         connectionInput(ConnectionInput.RECV_PING);
         if (ack) {
+            if (c.pingsOutstanding > 0) {
+                c.pingsOutstanding--;
+            } else {
+                c.guard.ping(); // an ACK answering no PING of ours is a PING flood by another name
+            }
             c.emit(new Event.PingAckReceived(opaqueData));
             return;
         }
@@ -620,6 +642,7 @@ final class Inbound implements FrameHandler {
     @Override
     public void altSvc(int streamId, String origin, String fieldValue) throws FrameException {
         arrived(FrameType.ALTSVC, streamId, false);
+        c.guard.extensionFrame();
         if (!c.client) {
             return; // RFC 7838 §4: only servers advertise; a server ignores the frame
         }
@@ -644,6 +667,7 @@ final class Inbound implements FrameHandler {
     @Override
     public void origin(List<String> origins) throws FrameException {
         arrived(FrameType.ORIGIN, 0, false);
+        c.guard.extensionFrame();
         if (!c.client) {
             return; // RFC 8336 §2: sent by servers; a server ignores it
         }
@@ -651,23 +675,43 @@ final class Inbound implements FrameHandler {
         c.emit(new Event.OriginReceived(origins));
     }
 
+    /**
+     * RFC 9218 §7.1: only clients send PRIORITY_UPDATE. A closed stream's update is discarded; a push stream never
+     * promised is a connection error, and so is naming idle request streams beyond SETTINGS_MAX_CONCURRENT_STREAMS
+     * (counting the active ones), which bounds what we keep for streams not yet open.
+     */
     @Override
     public void priorityUpdate(int prioritizedStreamId, String fieldValue) throws FrameException {
         arrived(FrameType.PRIORITY_UPDATE, 0, false);
         connectionInput(ConnectionInput.RECV_PRIORITY_UPDATE);
         c.guard.priority();
-        if (!c.client) {
-            if (!c.streams.peerInitiated(prioritizedStreamId)) {
-                throw protocol("PRIORITY_UPDATE for push stream " + prioritizedStreamId + " (RFC 9218 §7.1)");
-            }
-            c.scheduler.updatePriority(prioritizedStreamId, Priority.parse(fieldValue));
+        if (c.client) {
+            throw protocol("PRIORITY_UPDATE from a server (RFC 9218 §7.1: servers must not send it)");
         }
-        c.emit(new Event.PriorityUpdated(prioritizedStreamId, null, fieldValue));
+        int id = prioritizedStreamId;
+        if (c.streams.get(id) == null) {
+            if (!c.streams.isIdle(id)) {
+                return; // closed: "Servers can discard frames" for it (§7.1)
+            }
+            if (!c.streams.peerInitiated(id)) {
+                throw protocol("PRIORITY_UPDATE for push stream " + id + ", which was never promised (RFC 9218 §7.1)");
+            }
+            long limit = c.localSettings.maxConcurrentStreams();
+            if (!c.idlePriorities.contains(id)
+                    && c.idlePriorities.count(c.streams.highestInbound()) + c.streams.openInbound() >= limit) {
+                throw protocol("PRIORITY_UPDATE for idle stream " + id + ": idle prioritized and active streams "
+                        + "would exceed SETTINGS_MAX_CONCURRENT_STREAMS " + limit + " (RFC 9218 §7.1)");
+            }
+            c.idlePriorities.add(id);
+        }
+        c.scheduler.updatePriority(id, Priority.parse(fieldValue));
+        c.emit(new Event.PriorityUpdated(id, null, fieldValue));
     }
 
     @Override
     public void unknown(int type, int flags, int streamId, ByteBuffer payload) throws FrameException {
         arrived(type, streamId, false);
+        c.guard.extensionFrame();
         if (type == FrameType.ALTSVC || type == FrameType.ORIGIN) {
             return; // an ALTSVC or ORIGIN frame its RFC says to ignore (RFC 7838 §4, RFC 8336 §2.1)
         }

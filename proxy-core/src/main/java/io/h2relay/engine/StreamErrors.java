@@ -57,8 +57,11 @@ final class StreamErrors {
         boolean respond = !c.client && c.config.respondToMalformedRequests() && !s.finalHeadersSent
                 && s.peek(StreamInput.SEND_HEADERS) != null;
         int code = oversized ? ErrorCode.CANCEL.code() : ErrorCode.PROTOCOL_ERROR.code();
+        // Answered with a status or not, this stream did not complete: it earns no reset budget back.
+        s.rejected = true;
         if (respond) {
             c.respondWithStatus(s, oversized ? 431 : 400);
+            c.controlFrameOwed(); // the answer is owed like an RST_STREAM: a peer that never reads is bounded
             if (oversized) {
                 code = ErrorCode.NO_ERROR.code(); // §8.1: a complete response, then stop the upload
             }
@@ -67,7 +70,11 @@ final class StreamErrors {
             writeRst(s.id, code);
             c.step(s, StreamInput.SEND_RST_STREAM);
         }
-        c.guard.localReset();
+        if (oversized) {
+            c.guard.headerListReset();
+        } else {
+            c.guard.localReset();
+        }
         c.emit(new Event.StreamReset(s.id, code, false, reason));
     }
 
@@ -81,9 +88,19 @@ final class StreamErrors {
 
     /** A stream error (RFC 9113 §5.4.2): RST_STREAM, the stream closes, the application is told. */
     void streamError(H2Stream s, ErrorCode code, String reason) {
+        closeWithError(s, code, reason);
+        c.guard.localReset();
+    }
+
+    /** A promised request over the header-list limits: reset, its budget spent by the decoder. */
+    void oversizedPush(H2Stream s) {
+        closeWithError(s, ErrorCode.CANCEL, "promised request over the header list limits");
+        c.guard.headerListReset();
+    }
+
+    private void closeWithError(H2Stream s, ErrorCode code, String reason) {
         writeRst(s.id, code.code());
         c.step(s, StreamInput.SEND_RST_STREAM);
-        c.guard.localReset();
         c.emit(new Event.StreamReset(s.id, code.code(), false, reason));
     }
 

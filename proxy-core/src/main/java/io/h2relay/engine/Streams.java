@@ -19,6 +19,8 @@ final class Streams {
     private int highestOutbound;
     private int openInbound;
     private int openOutbound;
+    /** Streams the peer promised us (PUSH_PROMISE) and has not started answering. */
+    private int reservedRemote;
 
     Streams(boolean client, int maxClosedStreams) {
         this.client = client;
@@ -58,6 +60,10 @@ final class Streams {
 
     int openOutbound() {
         return openOutbound;
+    }
+
+    int reservedRemote() {
+        return reservedRemote;
     }
 
     int liveCount() {
@@ -110,6 +116,9 @@ final class Streams {
     }
 
     private void count(H2Stream stream, StreamState state, int delta) {
+        if (state == StreamState.RESERVED_REMOTE) {
+            reservedRemote += delta;
+        }
         if (!state.countsAsOpen()) {
             return;
         }

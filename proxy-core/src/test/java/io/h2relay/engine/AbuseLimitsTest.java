@@ -3,13 +3,16 @@ package io.h2relay.engine;
 import static io.h2relay.engine.FrameFactory.POST;
 import static io.h2relay.engine.FrameFactory.REQUEST;
 import static io.h2relay.engine.FrameFactory.RESPONSE;
+import static io.h2relay.engine.FrameFactory.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.FrameType;
+import io.h2relay.hpack.Header;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +67,39 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void pingAcksAnsweringNoPingOfOursSpendThePingBudget() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 1000; i++) {
+            h.feed(h.peer.pingAck(i));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.pingAck(1000)));
+        assertTrue(t.additionalData().contains("PING flood"), t.additionalData());
+    }
+
+    @Test
+    void pingAcksAnsweringOurPingsAreFree() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 3000; i++) {
+            h.conn.ping(i);
+            h.conn.dataToSend();
+            Harness.only(Event.PingAckReceived.class, h.feed(h.peer.pingAck(i)));
+        }
+        assertFalse(h.conn.isTerminated());
+        assertEquals(0, h.conn.abuseCounters().pingFrames());
+    }
+
+    @Test
+    void settingsAcksForNothingSpendTheSettingsBudget() {
+        Harness h = Harness.server(); // its preface SETTINGS took the first token
+        for (int i = 0; i < 999; i++) {
+            assertTrue(h.feed(h.peer.settingsAck()).isEmpty());
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.settingsAck()));
+        assertTrue(t.additionalData().contains("SETTINGS flood"), t.additionalData());
+    }
+
+    @Test
     void rapidResetTrips() {
         Harness h = Harness.server();
         int id = 1;
@@ -104,6 +140,86 @@ class AbuseLimitsTest {
                 h.peer.windowUpdate(id, 0)));
         assertTrue(t.additionalData().contains("stream errors"), t.additionalData());
         assertEquals(1001, h.conn.abuseCounters().localResets());
+    }
+
+    @Test
+    void malformedRequestsAnsweredWith400StillSpendTheResetBudget() {
+        // Each 400 ends the stream cleanly; that must not count as a completed stream earning the token back.
+        Harness h = Harness.server();
+        int id = 1;
+        for (int i = 0; i < 1000; i++, id += 2) {
+            h.feed(h.peer.headers(id, with(REQUEST, "Upper", "x"), true));
+            h.conn.dataToSend();
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.headers(id, with(REQUEST, "Upper", "x"), true)));
+        assertTrue(t.additionalData().contains("stream errors"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().localResets());
+    }
+
+    @Test
+    void answersToMalformedRequestsCountAsOwedControlFrames() {
+        Harness h = Harness.server(H2Configuration.builder(false)
+                .limits(AbuseLimits.builder().maxQueuedControlFrames(50).build()).build());
+        int id = 1;
+        for (int i = 0; i < 50; i++, id += 2) {
+            h.feed(h.peer.headers(id, with(REQUEST, "Upper", "x"), true)); // answered 400, END_STREAM, no RST
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.headers(id, with(REQUEST, "Upper", "x"), true)));
+        assertTrue(t.additionalData().contains("not reading"), t.additionalData());
+    }
+
+    @Test
+    void refusedPushesSpendTheResetBudget() {
+        Harness h = Harness.client(H2Configuration.builder(true)
+                .limits(AbuseLimits.builder().localResets(new RateLimit(3, 0)).build()).build());
+        h.conn.sendHeaders(1, REQUEST, false);
+        h.conn.resetStream(1, ErrorCode.CANCEL.code());
+        h.output();
+        for (int promised = 2; promised <= 6; promised += 2) {
+            assertTrue(h.feed(h.peer.pushPromise(1, promised, REQUEST)).isEmpty());
+            Wire.Frame rst = h.output().get(0);
+            assertEquals(ErrorCode.REFUSED_STREAM.code(), rst.errorCode());
+        }
+        assertEquals(3, h.conn.abuseCounters().refusedStreams());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.pushPromise(1, 8, REQUEST)));
+        assertTrue(t.additionalData().contains("refused streams"), t.additionalData());
+    }
+
+    private static List<Header> elevenFields() {
+        List<Header> request = new ArrayList<>(REQUEST);
+        for (int i = 0; i < 7; i++) {
+            request.add(Header.of("cookie", "c" + i + "=1")); // cookie crumbs count one by one
+        }
+        return request;
+    }
+
+    @Test
+    void aRunOfOversizedHeaderListsTrips() {
+        Harness h = Harness.server(H2Configuration.builder(false).limits(AbuseLimits.builder().maxHeaderCount(10)
+                .headerListOverflows(new RateLimit(3, 0)).build()).build());
+        int id = 1;
+        for (int i = 0; i < 3; i++, id += 2) {
+            Harness.only(Event.StreamReset.class, h.feed(h.peer.headers(id, elevenFields(), true)));
+            assertEquals("431", h.output().get(0).header(":status"));
+        }
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.headers(id, elevenFields(), true)));
+        assertTrue(t.additionalData().contains("header list flood"), t.additionalData());
+        assertEquals(4, h.conn.abuseCounters().oversizedHeaderLists());
+        assertEquals(3, h.conn.abuseCounters().localResets());
+    }
+
+    @Test
+    void oversizedHeaderListsSpendTheirOwnBudgetNotTheResetBudget() {
+        Harness h = Harness.server(H2Configuration.builder(false).limits(AbuseLimits.builder().maxHeaderCount(10)
+                .localResets(new RateLimit(2, 0)).build()).build());
+        for (int id = 1; id < 20; id += 2) {
+            Harness.only(Event.StreamReset.class, h.feed(h.peer.headers(id, elevenFields(), false)));
+            h.conn.dataToSend();
+        }
+        assertFalse(h.conn.isTerminated());
+        assertEquals(10, h.conn.abuseCounters().oversizedHeaderLists());
     }
 
     @Test
@@ -185,8 +301,47 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void aFloodOfUnknownExtensionFramesTrips() {
+        Harness h = Harness.server();
+        for (int i = 0; i < 1000; i++) {
+            h.feed(h.peer.unknown(0x20 + i % 100, 0, i % 7, new byte[3]));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.unknown(0xfa, 0, 0, new byte[0])));
+        assertTrue(t.additionalData().contains("extension frame flood"), t.additionalData());
+        assertEquals(1001, h.conn.abuseCounters().extensionFrames());
+        assertGoAwayCalm(h);
+    }
+
+    @Test
+    void altSvcAndOriginFramesAServerIgnoresCountAsExtensionFrames() {
+        Harness h = Harness.server(H2Configuration.builder(false)
+                .limits(AbuseLimits.builder().extensionFrames(new RateLimit(10, 1)).build()).build());
+        for (int i = 0; i < 5; i++) {
+            h.feed(h.peer.altSvc(0, "https://example.com", "h2=\":443\""), h.peer.origin("https://example.com"));
+        }
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = tripped(h.feed(h.peer.altSvc(0, "", "h2=\":443\"")));
+        assertTrue(t.additionalData().contains("extension frame flood"), t.additionalData());
+        assertEquals(11, h.conn.abuseCounters().extensionFrames());
+    }
+
+    @Test
+    void extensionFramesSpreadOverTimeDoNotTrip() {
+        Harness h = Harness.server();
+        long now = 0;
+        for (int i = 0; i < 5000; i++) {
+            now += SECOND / 50;
+            List<Event> events = h.conn.receiveData(ByteBuffer.wrap(h.peer.unknown(0x77, 0, 0, new byte[1])), now);
+            Harness.only(Event.UnknownFrameReceived.class, events);
+        }
+        assertFalse(h.conn.isTerminated());
+        assertEquals(5000, h.conn.abuseCounters().extensionFrames());
+    }
+
+    @Test
     void countersStartAtZeroAndNameNoTrip() {
         AbuseCounters c = new H2Connection(H2Configuration.server()).abuseCounters();
-        assertEquals(new AbuseCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null), c);
+        assertEquals(new AbuseCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0), c);
     }
 }

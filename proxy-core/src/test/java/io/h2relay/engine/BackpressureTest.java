@@ -2,6 +2,7 @@ package io.h2relay.engine;
 
 import static io.h2relay.engine.FrameFactory.POST;
 import static io.h2relay.engine.FrameFactory.RESPONSE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,6 +89,44 @@ class BackpressureTest {
             h.conn.dataToSend();
         }
         assertFalse(h.conn.isTerminated());
+    }
+
+    @Test
+    void partialDrainsReleaseExactlyTheControlFramesWritten() {
+        Harness h = Harness.server(H2Configuration.builder(false)
+                .limits(AbuseLimits.builder().maxQueuedControlFrames(50).build()).build());
+        for (int i = 0; i < 40; i++) {
+            h.feed(h.peer.ping(i)); // each answered with a 17-byte PING ACK
+        }
+        h.conn.dataToSend(17 * 25 + 5); // 25 ACKs out, the 26th cut: still waiting
+        for (int i = 0; i < 35; i++) {
+            h.feed(h.peer.ping(i));
+        }
+        assertFalse(h.conn.isTerminated()); // 15 + 35 waiting
+        Event.ConnectionTerminated t = Harness.only(Event.ConnectionTerminated.class, h.feed(h.peer.ping(99)));
+        assertTrue(t.additionalData().contains("not reading"), t.additionalData());
+    }
+
+    @Test
+    void dataToSendIntoABufferWritesWhatTheArrayFormWould() {
+        Harness a = Harness.server();
+        Harness b = Harness.server();
+        for (Harness h : List.of(a, b)) {
+            h.feed(h.peer.headers(1, POST, false), h.peer.ping(7));
+            h.conn.sendHeaders(1, RESPONSE, false);
+            h.conn.queueData(1, ByteBuffer.allocate(40000), true);
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(1000);
+        java.io.ByteArrayOutputStream viaBuffer = new java.io.ByteArrayOutputStream();
+        int n;
+        do {
+            chunk.clear();
+            n = b.conn.dataToSend(chunk);
+            viaBuffer.write(chunk.array(), 0, n);
+            assertTrue(b.conn.outboundBufferedBytes() <= 16384 + 9, "cut only while less than 1000 bytes wait");
+        } while (n > 0);
+        assertArrayEquals(a.conn.dataToSend(), viaBuffer.toByteArray());
+        assertEquals(StreamState.HALF_CLOSED_LOCAL, b.conn.streamState(1)); // our END_STREAM went out
     }
 
     @Test

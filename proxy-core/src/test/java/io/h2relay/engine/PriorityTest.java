@@ -3,6 +3,7 @@ package io.h2relay.engine;
 import static io.h2relay.engine.FrameFactory.REQUEST;
 import static io.h2relay.engine.FrameFactory.RESPONSE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import io.h2relay.engine.priority.Priority;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.FrameType;
 import io.h2relay.frame.PriorityFields;
+import io.h2relay.frame.SettingId;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,86 @@ class PriorityTest {
         assertEquals(FrameType.PRIORITY_UPDATE, f.type());
         assertEquals(1, f.promisedStreamId());
         assertEquals("u=2, i", f.text());
+    }
+
+    @Test
+    void aServerIgnoresRfc7540SignalsFromAClientThatSaidItDoesNotUseThem() {
+        Harness h = new Harness(H2Configuration.builder(false).rfc7540Priorities(true).build());
+        h.conn.initiateConnection();
+        h.feed(h.peer.preface(), h.peer.settings(SettingId.NO_RFC7540_PRIORITIES, 1), h.peer.settingsAck());
+        assertTrue(h.feed(h.peer.priority(5, 0, 200, true)).isEmpty());
+        List<Event> events = h.feed(h.peer.headers(1, REQUEST, true, new PriorityFields(0, true, 64)));
+        assertEquals(2, events.size(), events.toString());
+        Event.RequestReceived r = (Event.RequestReceived) events.get(0);
+        assertNull(r.priorityUpdated());
+        // The frame rules still hold: a stream depending on itself is still a stream error.
+        Harness.only(Event.StreamReset.class, h.feed(h.peer.priority(1, 1, 16, false)));
+    }
+
+    @Test
+    void serversMustNotSendPriorityUpdates() {
+        Harness h = Harness.serverWithRequest(false);
+        assertThrows(ProtocolError.class, () -> h.conn.updatePriority(1, "u=1"));
+        assertEquals(0, h.conn.outboundBufferedBytes());
+    }
+
+    @Test
+    void aClientReceivingAPriorityUpdateGoesAway() {
+        Harness c = Harness.clientWithRequest(true);
+        Event.ConnectionTerminated t = Harness.only(Event.ConnectionTerminated.class,
+                c.feed(c.peer.priorityUpdate(1, "u=1")));
+        assertEquals(ErrorCode.PROTOCOL_ERROR.code(), t.errorCode());
+    }
+
+    @Test
+    void aPriorityUpdateForAPromisedPushStreamApplies() {
+        Harness h = Harness.serverWithRequest(true);
+        h.feed(h.peer.settings(SettingId.ENABLE_PUSH, 1));
+        h.conn.pushStream(1, 2, FrameFactory.headers(":method", "GET", ":scheme", "https", ":authority",
+                "example.com", ":path", "/pushed"));
+        Event.PriorityUpdated p = Harness.only(Event.PriorityUpdated.class, h.feed(h.peer.priorityUpdate(2, "u=0")));
+        assertEquals(2, p.streamId());
+    }
+
+    @Test
+    void aPriorityUpdateForAClosedStreamIsDiscarded() {
+        Harness h = Harness.serverWithRequest(true);
+        h.conn.sendHeaders(1, RESPONSE, true);
+        assertEquals(StreamState.CLOSED, h.conn.streamState(1));
+        assertTrue(h.feed(h.peer.priorityUpdate(1, "u=0")).isEmpty());
+        assertFalse(h.conn.isTerminated());
+    }
+
+    @Test
+    void idleStreamsNamedByPriorityUpdatesCountAgainstTheConcurrencyLimit() {
+        Harness h = Harness.server(H2Configuration.builder(false).maxConcurrentStreams(2).build());
+        h.feed(h.peer.priorityUpdate(1, "u=1"), h.peer.priorityUpdate(3, "u=2"), h.peer.priorityUpdate(3, "u=3"));
+        assertFalse(h.conn.isTerminated());
+        Event.ConnectionTerminated t = Harness.only(Event.ConnectionTerminated.class,
+                h.feed(h.peer.priorityUpdate(5, "u=1")));
+        assertEquals(ErrorCode.PROTOCOL_ERROR.code(), t.errorCode());
+        assertTrue(t.additionalData().contains("SETTINGS_MAX_CONCURRENT_STREAMS"), t.additionalData());
+    }
+
+    @Test
+    void aStreamThatOpensStopsCountingAsIdle() {
+        Harness h = Harness.server(H2Configuration.builder(false).maxConcurrentStreams(2).build());
+        h.feed(h.peer.priorityUpdate(1, "u=1"), h.peer.priorityUpdate(3, "u=2"), h.peer.headers(1, REQUEST, true));
+        h.conn.sendHeaders(1, RESPONSE, true);
+        // Stream 1 is done; only 3 is idle and named: 5 fits.
+        Harness.only(Event.PriorityUpdated.class, h.feed(h.peer.priorityUpdate(5, "u=1")));
+    }
+
+    @Test
+    void aClientKeepsItsPriorityUpdatesWithinThePeersLimits() {
+        Harness c = Harness.client();
+        c.feed(c.peer.settings(SettingId.MAX_CONCURRENT_STREAMS, 1));
+        c.output();
+        c.conn.updatePriority(1, "u=1");
+        assertThrows(TooManyStreamsError.class, () -> c.conn.updatePriority(3, "u=1"));
+        assertThrows(ProtocolError.class, () -> c.conn.updatePriority(2, "u=1"));
+        assertThrows(IllegalArgumentException.class, () -> c.conn.updatePriority(1, "u=1\r\n"));
+        Wire.assertTypes(c.output(), FrameType.PRIORITY_UPDATE);
     }
 
     @Test

@@ -52,6 +52,27 @@ class PushTest {
     }
 
     @Test
+    void promisesBeyondTheReservedStreamLimitAreRefused() {
+        Harness h = Harness.client(H2Configuration.builder(true)
+                .limits(AbuseLimits.builder().maxReservedRemoteStreams(3).build()).build());
+        h.conn.sendHeaders(1, REQUEST, true);
+        h.output();
+        for (int promised = 2; promised <= 6; promised += 2) {
+            Harness.only(Event.PushedStreamReceived.class, h.feed(h.peer.pushPromise(1, promised, PUSHED)));
+        }
+        assertTrue(h.feed(h.peer.pushPromise(1, 8, PUSHED)).isEmpty());
+        Wire.Frame rst = h.output().get(0);
+        assertEquals(FrameType.RST_STREAM, rst.type());
+        assertEquals(8, rst.streamId());
+        assertEquals(ErrorCode.REFUSED_STREAM.code(), rst.errorCode());
+        assertEquals(StreamState.CLOSED, h.conn.streamState(8));
+        assertEquals(1, h.conn.abuseCounters().refusedStreams());
+        // Once the server starts answering a promise, it is no longer reserved: room for another.
+        h.feed(h.peer.headers(2, RESPONSE, false));
+        Harness.only(Event.PushedStreamReceived.class, h.feed(h.peer.pushPromise(1, 10, PUSHED)));
+    }
+
+    @Test
     void aClientReceivesAPush() {
         Harness h = Harness.clientWithRequest(true);
         List<Event> events = h.feed(h.peer.pushPromise(1, 2, PUSHED), h.peer.headers(1, RESPONSE, true),
