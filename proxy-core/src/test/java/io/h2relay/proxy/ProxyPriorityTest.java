@@ -59,7 +59,9 @@ class ProxyPriorityTest {
     void rfc7540PriorityFramesOrderTheDataSentToTheClient() throws Exception {
         ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
         // Windows shut: the proxy can send no DATA until we open them, by which time both bodies wait in it.
-        H2Configuration shut = H2Configuration.builder(true).enablePush(false).initialWindowSize(0).build();
+        // A client that uses RFC 7540 signals must not announce SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218 §2.1).
+        H2Configuration shut = H2Configuration.builder(true).enablePush(false).initialWindowSize(0)
+                .rfc7540Priorities(true).build();
         int size = 100_000;
         try (H2TestClient client = new H2TestClient(proxy.address("main"), shut)) {
             client.autoAcknowledge(false);
