@@ -206,16 +206,17 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     }
 
     private void onBytes(ByteString bytes) {
-        ByteBuffer in = bytes.asByteBuffer();
         if (tls == null) {
             if (driver != null) {
-                driver.receive(in);
+                driver.receive(bytes.asByteBuffer()); // read-only, no copy: DATA payloads stay views of it
             }
             return;
         }
         ByteBuffer plain;
         try {
-            plain = tls.unwrap(in);
+            // The JDK's SSLEngine may decrypt in place, so it needs a writable buffer: the read's own array (no copy
+            // for a compact read; nobody else holds it).
+            plain = tls.unwrap(ByteBuffer.wrap(bytes.toArrayUnsafe()));
         } catch (TlsException e) {
             writeTls();
             connectionFailed(new ConnectionException("TLS failed: " + e.getMessage(), e));
