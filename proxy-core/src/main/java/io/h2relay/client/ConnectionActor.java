@@ -187,6 +187,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
             }
             if (driver != null) {
                 driver.inputEnded();
+            } else if (tls != null && !tls.handshakeComplete()) {
+                connectionFailed(new ConnectionException("the server closed the connection during the TLS handshake"
+                        + " (ALPN offered: " + setup.mode().alpn() + ")", null));
             } else {
                 connectionFailed(new ConnectionException("the server closed the connection during set-up", null));
             }
