@@ -43,14 +43,27 @@ public final class ClientConnection implements AutoCloseable {
      */
     public CompletionStage<Response> send(Request request) {
         Exchange ex = new Exchange(request, actor, executor);
-        actor.tell(new ConnectionActor.Submit(ex));
+        state.submitted.add(ex);
+        if (state.terminated) {
+            state.submitted.remove(ex);
+            ex.response.completeExceptionally(new RequestNotProcessedException("the connection is closed; request"
+                    + " not sent"));
+        } else {
+            actor.tell(new ConnectionActor.Submit(ex));
+        }
         return ex.response.minimalCompletionStage();
     }
 
     /** HTTP/2 PING (RFC 9113 §6.7); completes with the round-trip time. Fails on HTTP/1.1. */
     public CompletionStage<Duration> ping() {
         CompletableFuture<Duration> result = new CompletableFuture<>();
-        actor.tell(new ConnectionActor.Ping(result));
+        state.pinged.add(result);
+        if (state.terminated) {
+            state.pinged.remove(result);
+            result.completeExceptionally(new ConnectionException("the connection is closed", null));
+        } else {
+            actor.tell(new ConnectionActor.Ping(result));
+        }
         return result.minimalCompletionStage();
     }
 

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,6 +66,14 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         volatile String protocol = "";
+        /**
+         * Requests and pings told to the actor and not yet taken by it. A message reaching a stopped actor is lost, so
+         * a caller registers here, then reads {@link #terminated}; the actor sets it, then fails what is registered.
+         * Either side may fail a future first; it completes once.
+         */
+        final Set<Exchange> submitted = ConcurrentHashMap.newKeySet();
+        final Set<CompletableFuture<Duration>> pinged = ConcurrentHashMap.newKeySet();
+        volatile boolean terminated;
     }
 
     /** Everything one connection is made with. */
@@ -127,6 +137,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         if (command instanceof Net n) {
             onSocket(n.event());
         } else if (command instanceof Submit s) {
+            setup.state().submitted.remove(s.exchange());
             if (driver == null) {
                 if (finished || socketClosing) {
                     fail(s.exchange().response, new RequestNotProcessedException("the connection is closed"));
@@ -151,6 +162,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
                 fail(c.exchange().response, new java.util.concurrent.CancellationException("cancelled"));
             }
         } else if (command instanceof Ping p) {
+            setup.state().pinged.remove(p.result());
             if (driver == null) {
                 fail(p.result(), new ConnectionException("the connection is not open", null));
             } else {
@@ -355,7 +367,22 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
 
     private void finish() {
         finished = true;
+        failOrphans();
         complete(setup.state().closed, null);
+    }
+
+    /** Fails requests and pings that were told to this actor but will never be taken (see {@link State}). */
+    private void failOrphans() {
+        State state = setup.state();
+        state.terminated = true;
+        for (Exchange ex : state.submitted) {
+            state.submitted.remove(ex);
+            fail(ex.response, new RequestNotProcessedException("the connection is closed; request not sent"));
+        }
+        for (CompletableFuture<Duration> ping : state.pinged) {
+            state.pinged.remove(ping);
+            fail(ping, new ConnectionException("the connection is closed", null));
+        }
     }
 
     /** Fails what is waiting on this connection; the driver, when there is one, fails what it holds. */
@@ -378,6 +405,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         if (!finished) {
             finished = true;
             connectionFailed(new ConnectionException("the connection actor stopped", null));
+            failOrphans();
             complete(setup.state().closed, null);
         }
         return this;

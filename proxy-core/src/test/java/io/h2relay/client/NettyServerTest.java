@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,16 +24,24 @@ import org.junit.jupiter.api.Test;
 /** The client against Netty's HTTP/2 server, with routes that do what each test needs. */
 class NettyServerTest {
 
+    private static ActorSystem<Void> system;
     private static H2Client client;
 
     @BeforeAll
     static void startClient() {
-        client = H2Client.create();
+        system = ActorSystem.create(Behaviors.empty(), "netty-server-test");
+        client = H2Client.create(ClientConfig.defaults(), system);
     }
 
     @AfterAll
     static void stopClient() {
         client.close();
+        system.terminate();
+    }
+
+    /** A client with its own configuration on the shared actor system. */
+    private static H2Client client(ClientConfig config) {
+        return H2Client.create(config, system);
     }
 
     static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
@@ -82,7 +92,7 @@ class NettyServerTest {
                 "/big", call -> call.respond(200, big),
                 "/small", call -> call.respond(200, utf8("small")));
         ClientConfig config = ClientConfig.builder().initialWindowSize(65535).build();
-        try (H2Client own = H2Client.create(config);
+        try (H2Client own = client(config);
                 NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(own, server)) {
             Response stalled = await(c.send(Request.get("/big")));
             // Netty wrote /big's first window before it read the next requests, so their answers come after it.
@@ -201,7 +211,7 @@ class NettyServerTest {
             call.respond(200, utf8("<html>"));
         });
         ClientConfig config = ClientConfig.builder().enablePush(true).initialWindowSize(65535).build();
-        try (H2Client own = H2Client.create(config);
+        try (H2Client own = client(config);
                 NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(own, server)) {
             Response page = await(c.send(Request.get("/page")));
             assertEquals("<html>", text(await(page.bytes())));
@@ -244,6 +254,107 @@ class NettyServerTest {
             Response r = await(c.send(Request.get("/nothing")));
             assertEquals(404, r.status());
             assertEquals(8L, await(r.discard()), "the 8 bytes of 'no route' were read and dropped");
+        }
+    }
+    @Test
+    void decodesBrotliAndBothKindsOfDeflateFromTheServer() throws Exception {
+        byte[] text = utf8("brotli and deflate and deflate again\n".repeat(500));
+        Map<String, NettyH2Server.Route> routes = Map.of(
+                "/br", call -> respondCoded(call, "br", () -> ContentDecoderTest.brotli(text)),
+                "/zlib", call -> respondCoded(call, "deflate", () -> ContentDecoderTest.deflate(text, false)),
+                "/raw", call -> respondCoded(call, "deflate", () -> ContentDecoderTest.deflate(text, true)));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            for (String path : List.of("/br", "/zlib", "/raw")) {
+                Response r = await(c.send(Request.get(path)));
+                assertArrayEquals(text, await(r.bytes()), path);
+            }
+            Response raw = await(c.send(Request.get("/br")));
+            assertArrayEquals(ContentDecoderTest.brotli(text), await(raw.bytes(false)), "decoding off for this read");
+        }
+    }
+
+    private interface Coded {
+        byte[] get() throws Exception;
+    }
+
+    private static void respondCoded(NettyH2Server.Call call, String coding, Coded body) {
+        String accepted = String.valueOf(call.headers.get("accept-encoding"));
+        try {
+            call.respond(200, body.get(), "content-encoding", coding, "x-accepted", accepted);
+        } catch (Exception e) {
+            call.respond(500, utf8(e.toString()));
+        }
+    }
+
+    @Test
+    void sendsAcceptEncodingByDefault() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/", call -> call.respond(200,
+                utf8(String.valueOf(call.headers.get("accept-encoding")))));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            assertEquals("gzip, deflate, br", text(await(await(c.send(Request.get("/"))).bytes())));
+        }
+    }
+
+    @Test
+    void closingAnUnfinishedResponseResetsItsStreamWithCancel() throws Exception {
+        byte[] big = Patterns.bytes(2 << 20, 4);
+        Map<String, NettyH2Server.Route> routes = Map.of("/big", call -> call.respond(200, big));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            Response r = await(c.send(Request.get("/big")));
+            ByteBuffer first = r.readChunk();
+            assertTrue(first.remaining() > 0);
+            r.close();
+            assertEquals(new NettyH2Server.Reset(r.streamId(), 0x8), server.resets.poll(20, TimeUnit.SECONDS));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(r.trailers()));
+            assertInstanceOf(StreamResetException.class, e.getCause());
+            // The connection carries on.
+            assertEquals(404, await(c.send(Request.get("/other"))).status());
+        }
+    }
+
+    @Test
+    void uploadsFromAPublisherAndTheServerGetsEveryByte() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/echo", call -> call.respond(200, call.body));
+        byte[] payload = Patterns.bytes(1 << 20, 8);
+        List<byte[]> pieces = new ArrayList<>();
+        for (int i = 0; i < payload.length; i += 10000) {
+            pieces.add(java.util.Arrays.copyOfRange(payload, i, Math.min(i + 10000, payload.length)));
+        }
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            // The JDK HTTP client's body publishers are Flow.Publisher<ByteBuffer>s that produce on demand.
+            RequestBody body = RequestBody.from(java.net.http.HttpRequest.BodyPublishers.ofByteArrays(pieces),
+                    payload.length);
+            Response r = await(c.send(Request.post("/echo", body)));
+            assertArrayEquals(payload, await(r.bytes()));
+        }
+    }
+
+    @Test
+    void aConnectionThatCannotBeMadeFailsWithConnectionException() throws Exception {
+        int port = ExternalProgram.freePort(); // nobody listens there now
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> await(client.connect(URI.create("h2c://127.0.0.1:" + port))));
+        ConnectionException cause = assertInstanceOf(ConnectionException.class, e.getCause());
+        assertTrue(cause.getMessage().contains("cannot connect"), cause.getMessage());
+    }
+
+    @Test
+    void aConnectionLostMidResponseFailsItAndLaterRequests() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/half", call -> {
+            call.headers(200, false);
+            call.data(utf8("partial"), false);
+            call.later(call::closeConnection);
+        });
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            Response r = await(c.send(Request.get("/half")));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(r.bytes()));
+            assertInstanceOf(ConnectionException.class, e.getCause());
+            await(c.closed());
+            ExecutionException late = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(c.send(Request.get("/half"))));
+            assertInstanceOf(RequestNotProcessedException.class, late.getCause());
         }
     }
 }
