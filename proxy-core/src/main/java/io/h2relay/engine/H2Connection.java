@@ -1,7 +1,6 @@
 package io.h2relay.engine;
 
 import io.h2relay.engine.StreamStateMachine.Transition;
-import io.h2relay.engine.priority.Priority;
 import io.h2relay.engine.priority.StreamScheduler;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.frame.FrameException;

@@ -36,6 +36,21 @@ class ConfigurationAndErrorsTest {
         assertEquals(100, l.maxHeaderCount());
         assertEquals(32, l.maxSettingsPerFrame());
         assertEquals(65536, l.maxClosedStreams());
+        assertEquals(new RateLimit(1000, 100), l.extensionFrames());
+        assertEquals(new RateLimit(100, 10), l.headerListOverflows());
+        assertEquals(200, l.maxReservedRemoteStreams());
+    }
+
+    @Test
+    void theEarlierLimitsConstructorGivesTheNewerLimitsTheirDefaults() {
+        AbuseLimits d = AbuseLimits.DEFAULT;
+        AbuseLimits old = new AbuseLimits(d.maxHeaderCount(), d.maxHeaderBlockBytes(), d.maxContinuationFrames(),
+                d.peerResets(), d.localResets(), d.pings(), d.settingsFrames(), d.maxSettingsPerFrame(),
+                d.maxConsecutiveEmptyFrames(), d.windowUpdatesPerDataFrame(), d.priorityFramesPerStream(),
+                d.maxQueuedControlFrames(), d.maxOutboundBufferBytes(), d.maxClosedStreams(),
+                d.maxTrackedPriorities());
+        assertEquals(d, old);
+        assertThrows(IllegalArgumentException.class, () -> AbuseLimits.builder().maxReservedRemoteStreams(-1).build());
     }
 
     @Test
