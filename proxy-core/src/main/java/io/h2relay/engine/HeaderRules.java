@@ -74,9 +74,11 @@ public final class HeaderRules {
         boolean split = options.splitOutboundCookies();
         if (validate || !normalize) {
             // The common case takes one pass: a block that is already valid needs no normalization beyond cookie
-            // splitting and content-length collapsing, which the scan notices on its way.
+            // splitting and content-length collapsing, which the scan notices on its way. Trailers (rare) always
+            // take the normalizing path: the scan does not count content-length fields in them.
             HeaderScan raw = HeaderScan.run(kind, list, validate, true, extendedConnectEnabled);
-            if (!normalize || (raw.error == null && !raw.outboundRewriteNeeded(split))) {
+            boolean fastPathExact = kind != HeaderBlockKind.TRAILERS;
+            if (!normalize || (raw.error == null && fastPathExact && !raw.outboundRewriteNeeded(split))) {
                 if (raw.error != null) {
                     throw new InvalidHeadersError(raw.error);
                 }
