@@ -61,6 +61,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
 
     private enum CloseTimedOut implements Command { INSTANCE }
 
+    /** The connection was not ready within the connect timeout (TLS handshake or the server's SETTINGS hung). */
+    private enum SetupTimedOut implements Command { INSTANCE }
+
     /** Shared with the {@link ClientConnection} handle. */
     static final class State {
         final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -100,6 +103,8 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         this.setup = setup;
         this.timers = timers;
         this.socket = setup.transport().connect(ctx, setup.address(), setup.config().connectTimeout(), Net::new);
+        // TCP connect has its own timeout; this one also covers TLS and the HTTP/2 preface exchange.
+        timers.startSingleTimer(SetupTimedOut.INSTANCE, setup.config().connectTimeout().multipliedBy(2));
         if (setup.mode().tls()) {
             try {
                 tls = setup.tls().newSession(setup.host(), setup.port());
@@ -179,6 +184,10 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
                 closeSocket();
             }
         } else if (command == CloseTimedOut.INSTANCE) {
+            socket.abort();
+        } else if (command == SetupTimedOut.INSTANCE && !readySignalled) {
+            connectionFailed(new ConnectionException("the connection to " + setup.address() + " was not ready within "
+                    + setup.config().connectTimeout().multipliedBy(2) + " (TLS handshake or HTTP/2 preface)", null));
             socket.abort();
         }
     }
@@ -443,6 +452,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         setup.state().protocol = protocol;
         if (!readySignalled) {
             readySignalled = true;
+            timers.cancel(SetupTimedOut.INSTANCE);
             complete(setup.state().ready, null);
         }
     }
