@@ -414,4 +414,39 @@ class NettyServerTest {
             pool.shutdown();
         }
     }
+    @Test
+    void writesABodyPieceByPieceThroughAPipeWithBackpressure() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/echo", call -> call.respond(200, call.body,
+                "x-trailer", String.valueOf(call.trailers == null ? null : call.trailers.get("x-done"))));
+        byte[] payload = Patterns.bytes(3 << 20, 12);
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            BodyPipe pipe = new BodyPipe();
+            CompletableFuture<Response> response = c.send(Request.builder("POST", "/echo").body(pipe.body())
+                    .trailer("x-done", "yes").build()).toCompletableFuture();
+            for (int i = 0; i < payload.length; i += 50_000) {
+                await(pipe.write(ByteBuffer.wrap(payload, i, Math.min(50_000, payload.length - i)).slice()));
+            }
+            pipe.close();
+            Response r = await(response);
+            assertEquals("yes", r.headers().first("x-trailer"));
+            assertArrayEquals(payload, await(r.bytes()));
+        }
+    }
+
+    @Test
+    void aFailingBodyFailsItsRequestAndResetsOnlyItsStream() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/echo", call -> call.respond(200, call.body));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            BodyPipe pipe = new BodyPipe();
+            CompletableFuture<Response> response = c.send(Request.post("/echo", pipe.body())).toCompletableFuture();
+            await(pipe.write(ByteBuffer.wrap(utf8("some"))));
+            pipe.fail(new IllegalStateException("the source broke"));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(response));
+            assertTrue(e.getCause().getMessage().contains("the source broke"), e.getCause().getMessage());
+            assertEquals(new NettyH2Server.Reset(1, 0x8), server.resets.poll(20, TimeUnit.SECONDS));
+            Response next = await(c.send(Request.post("/echo", RequestBody.of("fine"))));
+            assertEquals("fine", text(await(next.bytes())));
+        }
+    }
 }
