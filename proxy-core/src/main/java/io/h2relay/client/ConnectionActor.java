@@ -91,6 +91,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     private final List<Exchange> early = new ArrayList<>();
     private boolean readPending;
     private boolean readySignalled;
+    private boolean inputEnded;
     private boolean socketClosing;
     private boolean finished;
 
@@ -207,7 +208,10 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
                 tls.endOfInput();
             }
             if (driver != null) {
-                driver.inputEnded();
+                if (!inputEnded) {
+                    inputEnded = true;
+                    driver.inputEnded();
+                }
             } else if (tls != null && !tls.handshakeComplete()) {
                 connectionFailed(new ConnectionException("the server closed the connection during the TLS handshake"
                         + " (ALPN offered: " + setup.mode().alpn() + ")", null));
@@ -254,7 +258,8 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         if (driver != null && plain.hasRemaining()) {
             driver.receive(plain);
         }
-        if (tls.inboundClosed() && driver != null && !socketClosing) {
+        if (tls.inboundClosed() && driver != null && !inputEnded) {
+            inputEnded = true;
             driver.inputEnded(); // close_notify: nothing more will come
         }
     }

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Set-up failures: a server that accepts but never speaks, and bad URIs. */
+// Servers opened in try-with-resources only to be closed at its end.
+@SuppressWarnings("try")
 class ConnectionSetupTest {
 
     @Test
