@@ -61,6 +61,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
 
     private enum CloseTimedOut implements Command { INSTANCE }
 
+    /** The connection was not ready within the connect timeout (TLS handshake or the server's SETTINGS hung). */
+    private enum SetupTimedOut implements Command { INSTANCE }
+
     /** Shared with the {@link ClientConnection} handle. */
     static final class State {
         final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -88,6 +91,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     private final List<Exchange> early = new ArrayList<>();
     private boolean readPending;
     private boolean readySignalled;
+    private boolean inputEnded;
     private boolean socketClosing;
     private boolean finished;
 
@@ -100,6 +104,8 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         this.setup = setup;
         this.timers = timers;
         this.socket = setup.transport().connect(ctx, setup.address(), setup.config().connectTimeout(), Net::new);
+        // TCP connect has its own timeout; this one also covers TLS and the HTTP/2 preface exchange.
+        timers.startSingleTimer(SetupTimedOut.INSTANCE, setup.config().connectTimeout().multipliedBy(2));
         if (setup.mode().tls()) {
             try {
                 tls = setup.tls().newSession(setup.host(), setup.port());
@@ -180,6 +186,10 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
             }
         } else if (command == CloseTimedOut.INSTANCE) {
             socket.abort();
+        } else if (command == SetupTimedOut.INSTANCE && !readySignalled) {
+            connectionFailed(new ConnectionException("the connection to " + setup.address() + " was not ready within "
+                    + setup.config().connectTimeout().multipliedBy(2) + " (TLS handshake or HTTP/2 preface)", null));
+            socket.abort();
         }
     }
 
@@ -198,7 +208,10 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
                 tls.endOfInput();
             }
             if (driver != null) {
-                driver.inputEnded();
+                if (!inputEnded) {
+                    inputEnded = true;
+                    driver.inputEnded();
+                }
             } else if (tls != null && !tls.handshakeComplete()) {
                 connectionFailed(new ConnectionException("the server closed the connection during the TLS handshake"
                         + " (ALPN offered: " + setup.mode().alpn() + ")", null));
@@ -245,7 +258,8 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         if (driver != null && plain.hasRemaining()) {
             driver.receive(plain);
         }
-        if (tls.inboundClosed() && driver != null && !socketClosing) {
+        if (tls.inboundClosed() && driver != null && !inputEnded) {
+            inputEnded = true;
             driver.inputEnded(); // close_notify: nothing more will come
         }
     }
@@ -443,6 +457,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         setup.state().protocol = protocol;
         if (!readySignalled) {
             readySignalled = true;
+            timers.cancel(SetupTimedOut.INSTANCE);
             complete(setup.state().ready, null);
         }
     }

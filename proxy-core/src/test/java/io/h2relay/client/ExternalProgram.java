@@ -93,12 +93,18 @@ final class ExternalProgram implements AutoCloseable {
         return Files.readString(log, StandardCharsets.ISO_8859_1);
     }
 
+    /** Kills the process (SIGTERM, then SIGKILL after 5 s) and waits for it. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 }

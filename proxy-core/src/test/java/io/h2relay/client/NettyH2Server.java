@@ -149,6 +149,8 @@ final class NettyH2Server implements AutoCloseable {
 
     final List<Integer> dataFrameSizes = new CopyOnWriteArrayList<>();
     final BlockingQueue<Reset> resets = new LinkedBlockingQueue<>();
+    /** GOAWAY frames received: the last-stream-id and the error code. */
+    final BlockingQueue<Reset> goAways = new LinkedBlockingQueue<>();
     private final Map<String, Route> routes;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel channel;
@@ -331,6 +333,7 @@ final class NettyH2Server implements AutoCloseable {
 
         @Override
         public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+            goAways.add(new Reset(lastStreamId, errorCode));
         }
 
         @Override

@@ -357,4 +357,96 @@ class NettyServerTest {
             assertInstanceOf(RequestNotProcessedException.class, late.getCause());
         }
     }
+    @Test
+    void shutdownSendsGoAwayLetsTheRequestUnderWayFinishAndRefusesNewOnes() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        Map<String, NettyH2Server.Route> routes = Map.of(
+                "/hold", call -> release.thenRun(() -> call.later(() -> call.respond(200, utf8("held")))));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            CompletableFuture<Response> held = c.send(Request.get("/hold")).toCompletableFuture();
+            await(c.ping()); // the request is on the wire
+            CompletableFuture<Void> closed = c.shutdown().toCompletableFuture();
+            assertEquals(new NettyH2Server.Reset(0, 0), server.goAways.poll(20, TimeUnit.SECONDS),
+                    "GOAWAY(NO_ERROR); the client accepted no server streams, so its last stream is 0");
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(c.send(Request.get("/hold"))));
+            assertInstanceOf(RequestNotProcessedException.class, e.getCause());
+            assertFalse(closed.isDone(), "a request is still under way");
+            release.complete(null);
+            assertEquals("held", text(await(await(held).bytes())));
+            await(closed);
+            assertFalse(c.isOpen());
+        }
+    }
+
+    @Test
+    void manyThreadsShareOneConnection() throws Exception {
+        Map<String, NettyH2Server.Route> routes = new java.util.HashMap<>();
+        for (int t = 0; t < 8; t++) {
+            for (int i = 0; i < 25; i++) {
+                String path = "/t" + t + "/r" + i;
+                routes.put(path, call -> call.respond(200, utf8(call.path())));
+            }
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.Set<Integer> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            List<CompletableFuture<Void>> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                threads.add(CompletableFuture.runAsync(() -> {
+                    List<CompletableFuture<Response>> mine = new ArrayList<>();
+                    for (int i = 0; i < 25; i++) {
+                        mine.add(c.send(Request.get("/t" + thread + "/r" + i)).toCompletableFuture());
+                    }
+                    for (int i = 0; i < 25; i++) {
+                        Response r = mine.get(i).join();
+                        streams.add(r.streamId());
+                        assertEquals("/t" + thread + "/r" + i, r.text().toCompletableFuture().join());
+                    }
+                }, pool));
+            }
+            for (CompletableFuture<Void> f : threads) {
+                await(f);
+            }
+            assertEquals(200, streams.size(), "200 requests, 200 streams of the one connection");
+        } finally {
+            pool.shutdown();
+        }
+    }
+    @Test
+    void writesABodyPieceByPieceThroughAPipeWithBackpressure() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/echo", call -> call.respond(200, call.body,
+                "x-trailer", String.valueOf(call.trailers == null ? null : call.trailers.get("x-done"))));
+        byte[] payload = Patterns.bytes(3 << 20, 12);
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            BodyPipe pipe = new BodyPipe();
+            CompletableFuture<Response> response = c.send(Request.builder("POST", "/echo").body(pipe.body())
+                    .trailer("x-done", "yes").build()).toCompletableFuture();
+            for (int i = 0; i < payload.length; i += 50_000) {
+                await(pipe.write(ByteBuffer.wrap(payload, i, Math.min(50_000, payload.length - i)).slice()));
+            }
+            pipe.close();
+            Response r = await(response);
+            assertEquals("yes", r.headers().first("x-trailer"));
+            assertArrayEquals(payload, await(r.bytes()));
+        }
+    }
+
+    @Test
+    void aFailingBodyFailsItsRequestAndResetsOnlyItsStream() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/echo", call -> call.respond(200, call.body));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            BodyPipe pipe = new BodyPipe();
+            CompletableFuture<Response> response = c.send(Request.post("/echo", pipe.body())).toCompletableFuture();
+            await(pipe.write(ByteBuffer.wrap(utf8("some"))));
+            pipe.fail(new IllegalStateException("the source broke"));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(response));
+            assertTrue(e.getCause().getMessage().contains("the source broke"), e.getCause().getMessage());
+            assertEquals(new NettyH2Server.Reset(1, 0x8), server.resets.poll(20, TimeUnit.SECONDS));
+            Response next = await(c.send(Request.post("/echo", RequestBody.of("fine"))));
+            assertEquals("fine", text(await(next.bytes())));
+        }
+    }
 }

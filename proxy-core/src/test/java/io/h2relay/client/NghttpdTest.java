@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against nghttpd (Debian nghttp2-server), a server nobody here wrote. */
+// Servers opened in try-with-resources only to be closed at its end.
+@SuppressWarnings("try")
 class NghttpdTest {
 
     private static H2Client client;

@@ -77,7 +77,7 @@ class NginxGzipTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         try {
             if (client != null) {
                 client.close();
