@@ -17,7 +17,7 @@ import org.apache.pekko.util.ByteString;
  * A socket over classic Pekko IO. Pekko's TCP connection actor talks straight to the owning actor's message adapter
  * (registered for {@link Tcp.Event}), so the translation below runs on the owner's thread and may keep plain fields.
  */
-final class ClassicSocket<T> implements Socket {
+final class ClassicSocket<T> extends OutboxSocket {
 
     /** The ack Pekko echoes when a {@code Write} has been handed to the kernel. */
     enum WriteAck implements Tcp.Event { INSTANCE }
@@ -29,7 +29,6 @@ final class ClassicSocket<T> implements Socket {
     private final InetSocketAddress remote;
     private final ActorRef handler;
     private final org.apache.pekko.actor.ActorContext classicContext;
-    private final Outbox out;
     private ActorRef connection;
     private ActorRef connector;
     private boolean readRequested;
@@ -38,10 +37,10 @@ final class ClassicSocket<T> implements Socket {
     private boolean finished;
 
     private ClassicSocket(ActorContext<T> ctx, InetSocketAddress remote, Function<SocketEvent, T> wrap, boolean held) {
+        super(new Outbox(held));
         this.wrap = wrap;
         this.remote = remote;
         this.classicContext = Adapter.toClassic(ctx);
-        this.out = new Outbox(held);
         this.handler = Adapter.toClassic(ctx.messageAdapter(Tcp.Event.class, this::adapt));
     }
 
@@ -79,32 +78,6 @@ final class ClassicSocket<T> implements Socket {
     }
 
     @Override
-    public void write(ByteString bytes) {
-        send(out.offer(bytes));
-    }
-
-    @Override
-    public boolean writing() {
-        return out.inFlight();
-    }
-
-    @Override
-    public long pendingBytes() {
-        return out.pendingBytes();
-    }
-
-    @Override
-    public long socketWrites() {
-        return out.socketWrites();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        out.requestClose();
-        closeIfDue();
-    }
-
-    @Override
     public void close() {
         discardInput = true;
         resumeReading(); // keep reading, or the peer's FIN would never be seen
@@ -134,13 +107,15 @@ final class ClassicSocket<T> implements Socket {
         resumeReading();
     }
 
-    private void send(ByteString bytes) {
+    @Override
+    void send(ByteString bytes) {
         if (bytes != null) {
             connection.tell(TcpMessage.write(bytes, WriteAck.INSTANCE), handler);
         }
     }
 
-    private void closeIfDue() {
+    @Override
+    void closeIfDue() {
         if (connection != null && out.closeDue()) {
             // FIN after the queued bytes; Pekko keeps reading (if asked) until the peer's FIN: ConfirmedClosed.
             connection.tell(TcpMessage.confirmedClose(), handler);

@@ -13,7 +13,7 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Writing: at most one write is in flight; everything written meanwhile is coalesced into the next one.
  */
-public sealed interface Socket permits ClassicSocket, StreamSocket {
+public sealed interface Socket permits OutboxSocket {
 
     /** The peer's address (for client sockets, the address connected to). */
     InetSocketAddress remoteAddress();

@@ -40,7 +40,7 @@ import org.apache.pekko.util.ByteString;
  * when the owning actor stops, and that stop aborts both halves through the shared kill switch. The sink buffers one
  * element, so at most one read waits beside the one the actor holds.
  */
-final class StreamSocket<T> implements Socket {
+final class StreamSocket<T> extends OutboxSocket {
 
     /** Non-payload signals from the stream ends, all delivered through the owner's message adapter. */
     sealed interface Signal {}
@@ -64,7 +64,6 @@ final class StreamSocket<T> implements Socket {
     private final boolean client;
     private final ActorRef<Signal> self;
     private final SharedKillSwitch killSwitch = KillSwitches.shared("h2relay-socket");
-    private final Outbox out = new Outbox(false);
     private ActorRef<ByteString> writer;
     private ActorRef<ReadAck> readAck;
     private boolean readOwed;
@@ -76,6 +75,7 @@ final class StreamSocket<T> implements Socket {
     private boolean finished;
 
     private StreamSocket(ActorContext<T> ctx, InetSocketAddress remote, Function<SocketEvent, T> wrap, boolean client) {
+        super(new Outbox(false));
         this.wrap = wrap;
         this.remote = remote;
         this.client = client;
@@ -159,32 +159,6 @@ final class StreamSocket<T> implements Socket {
     }
 
     @Override
-    public void write(ByteString bytes) {
-        send(out.offer(bytes));
-    }
-
-    @Override
-    public boolean writing() {
-        return out.inFlight();
-    }
-
-    @Override
-    public long pendingBytes() {
-        return out.pendingBytes();
-    }
-
-    @Override
-    public long socketWrites() {
-        return out.socketWrites();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        out.requestClose();
-        closeIfDue();
-    }
-
-    @Override
     public void close() {
         discardInput = true;
         resumeReading();
@@ -204,13 +178,15 @@ final class StreamSocket<T> implements Socket {
         }
     }
 
-    private void send(ByteString bytes) {
+    @Override
+    void send(ByteString bytes) {
         if (bytes != null) {
             writer.tell(bytes);
         }
     }
 
-    private void closeIfDue() {
+    @Override
+    void closeIfDue() {
         if (out.closeDue()) {
             // The TCP stage sends FIN after its buffer drains (or closes fully when the input has ended).
             writer.tell(CLOSE);
