@@ -1,6 +1,8 @@
 package io.h2relay.io;
 
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -14,6 +16,29 @@ import org.apache.pekko.util.ByteString;
  * <p>Writing: at most one write is in flight; everything written meanwhile is coalesced into the next one.
  */
 public sealed interface Socket permits OutboxSocket {
+
+    /**
+     * Passes one event from the transport through this socket's layers to {@code handler}: the owner calls it first
+     * thing for every event it receives. Plain TCP hands the event on as it is; a TLS socket turns ciphertext reads
+     * into zero or more plaintext events (handshake records yield none) and may report {@link SocketEvent.Connected}
+     * only once its handshake completed.
+     */
+    default void inbound(SocketEvent event, Consumer<SocketEvent> handler) {
+        handler.accept(event);
+    }
+
+    /**
+     * The protocol ALPN selected ({@code "h2"}, {@code "http/1.1"}), or {@code ""} on cleartext or when the peer did
+     * not negotiate one. Known once the first plaintext event arrived.
+     */
+    default String applicationProtocol() {
+        return "";
+    }
+
+    /** The TLS session once the handshake completed; null on cleartext. */
+    default SSLSession tlsSession() {
+        return null;
+    }
 
     /** The peer's address (for client sockets, the address connected to). */
     InetSocketAddress remoteAddress();
