@@ -145,7 +145,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     @Override
     public Receive<ToDownstream> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(Respond.class, this::onRespond)
                 .onMessage(RequestConsumed.class, this::onConsumed)
                 .onMessage(ResetClientStream.class, this::onResetRequested)

@@ -156,7 +156,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     @Override
     public Receive<ToUpstream> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(Open.class, this::onOpen)
                 .onMessage(Send.class, s -> {
                     Entry x = streams.get(s.streamId());
