@@ -3,11 +3,11 @@ package io.h2relay.client;
 import io.h2relay.engine.H2Connection;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
+import io.h2relay.io.TlsSocket;
 import io.h2relay.io.Transport;
 import io.h2relay.tls.ClientTls;
 import io.h2relay.tls.H2Security;
 import io.h2relay.tls.TlsException;
-import io.h2relay.tls.TlsSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -32,8 +32,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Owns one client connection: the socket, TLS (a sans-IO {@link TlsSession} in front of everything) and the protocol
- * {@link Driver}. It is the only code that touches them; callers reach it through messages. Reads are acknowledged
+ * Owns one client connection: the socket (a {@link TlsSocket} for https and h2, which reports
+ * {@link SocketEvent.Connected} only after the handshake) and the protocol {@link Driver}. It is the only code that touches them; callers reach it through messages. Reads are acknowledged
  * only while the driver wants input; writes are pulled from the driver only while the socket has nothing queued
  * behind the write in flight, so neither side's bytes pile up here.
  */
@@ -86,7 +86,6 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     private final Setup setup;
     private final TimerScheduler<Command> timers;
     private final Socket socket;
-    private TlsSession tls;
     private Driver driver;
     private final List<Exchange> early = new ArrayList<>();
     private boolean readPending;
@@ -103,18 +102,19 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
         super(ctx);
         this.setup = setup;
         this.timers = timers;
-        this.socket = setup.transport().connect(ctx, setup.address(), setup.config().connectTimeout(), Net::new);
+        Socket raw = setup.transport().connect(ctx, setup.address(), setup.config().connectTimeout(), Net::new);
         // TCP connect has its own timeout; this one also covers TLS and the HTTP/2 preface exchange.
         timers.startSingleTimer(SetupTimedOut.INSTANCE, setup.config().connectTimeout().multipliedBy(2));
+        Socket s = raw;
         if (setup.mode().tls()) {
             try {
-                tls = setup.tls().newSession(setup.host(), setup.port());
-                writeTls(); // the ClientHello, held until the TCP handshake completes
+                s = TlsSocket.client(raw, setup.tls().newSession(setup.host(), setup.port()));
             } catch (TlsException e) {
                 connectionFailed(new ConnectionException("cannot start TLS: " + e.getMessage(), e));
-                socket.abort();
+                raw.abort();
             }
         }
+        this.socket = s;
     }
 
     @Override
@@ -141,7 +141,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
 
     private void handle(Command command) {
         if (command instanceof Net n) {
-            onSocket(n.event());
+            socket.inbound(n.event(), this::onSocket);
         } else if (command instanceof Submit s) {
             setup.state().submitted.remove(s.exchange());
             if (driver == null) {
@@ -200,21 +200,18 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
             readPending = true;
             onBytes(r.bytes());
         } else if (event instanceof SocketEvent.Connected) {
-            if (tls == null) {
+            if (setup.mode().tls()) {
+                startTls();
+            } else {
                 startCleartext();
             }
         } else if (event instanceof SocketEvent.PeerClosed) {
-            if (tls != null) {
-                tls.endOfInput();
-            }
+            // With TLS this is the server's close_notify, or a FIN after the handshake.
             if (driver != null) {
                 if (!inputEnded) {
                     inputEnded = true;
                     driver.inputEnded();
                 }
-            } else if (tls != null && !tls.handshakeComplete()) {
-                connectionFailed(new ConnectionException("the server closed the connection during the TLS handshake"
-                        + " (ALPN offered: " + setup.mode().alpn() + ")", null));
             } else {
                 connectionFailed(new ConnectionException("the server closed the connection during set-up", null));
             }
@@ -224,7 +221,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
                     + (f.timedOut() ? " (timed out)" : ""), f.cause()));
             finish();
         } else if (event instanceof SocketEvent.Failed f) {
-            connectionFailed(new ConnectionException("the connection failed: " + f.cause().getMessage(), f.cause()));
+            connectionFailed(failure(f.cause()));
             finish();
         } else if (event instanceof SocketEvent.Closed) {
             connectionFailed(new ConnectionException("the connection closed", null));
@@ -234,34 +231,18 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     }
 
     private void onBytes(ByteString bytes) {
-        if (tls == null) {
-            if (driver != null) {
-                driver.receive(bytes.asByteBuffer()); // read-only, no copy: DATA payloads stay views of it
-            }
-            return;
+        if (driver != null) {
+            driver.receive(bytes.asByteBuffer()); // read-only, no copy: DATA payloads stay views of it
         }
-        ByteBuffer plain;
-        try {
-            // The JDK's SSLEngine may decrypt in place, so it needs a writable buffer: the read's own array (no copy
-            // for a compact read; nobody else holds it).
-            plain = tls.unwrap(ByteBuffer.wrap(bytes.toArrayUnsafe()));
-        } catch (TlsException e) {
-            writeTls();
-            connectionFailed(new ConnectionException("TLS failed: " + e.getMessage(), e));
-            closeSocket();
-            return;
+    }
+
+    /** A TLS failure names TLS (and, during the handshake, what ALPN offered); anything else is the transport's. */
+    private ConnectionException failure(Throwable cause) {
+        if (cause instanceof TlsException || cause instanceof javax.net.ssl.SSLException) {
+            String when = socket.tlsSession() == null ? " (handshake; ALPN offered: " + setup.mode().alpn() + ")" : "";
+            return new ConnectionException("TLS failed" + when + ": " + cause.getMessage(), cause);
         }
-        writeTls();
-        if (driver == null && tls.handshakeComplete()) {
-            startTls();
-        }
-        if (driver != null && plain.hasRemaining()) {
-            driver.receive(plain);
-        }
-        if (tls.inboundClosed() && driver != null && !inputEnded) {
-            inputEnded = true;
-            driver.inputEnded(); // close_notify: nothing more will come
-        }
+        return new ConnectionException("the connection failed: " + cause.getMessage(), cause);
     }
 
     private void startCleartext() {
@@ -280,9 +261,9 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
 
     /** The handshake finished: ALPN decides the protocol (RFC 7301; RFC 9113 §3.2). */
     private void startTls() {
-        String alpn = tls.applicationProtocol();
+        String alpn = socket.applicationProtocol();
         if (alpn.equals("h2")) {
-            Optional<String> inadequate = H2Security.inadequacy(tls.session());
+            Optional<String> inadequate = H2Security.inadequacy(socket.tlsSession());
             if (inadequate.isPresent()) {
                 connectionFailed(new ConnectionException("the TLS session is not good enough for HTTP/2 (RFC 9113 "
                         + "§9.2): " + inadequate.get(), null));
@@ -334,23 +315,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
     }
 
     private void write(ByteBuffer plaintext) {
-        if (tls == null) {
-            socket.write(bytes(plaintext));
-            return;
-        }
-        try {
-            socket.write(bytes(tls.wrap(plaintext)));
-        } catch (TlsException e) {
-            writeTls();
-            connectionFailed(new ConnectionException("TLS failed: " + e.getMessage(), e));
-            socket.abort();
-        }
-    }
-
-    private void writeTls() {
-        if (tls.hasOutput()) {
-            socket.write(bytes(tls.takeOutput()));
-        }
+        socket.write(bytes(plaintext));
     }
 
     private static ByteString bytes(ByteBuffer b) {
@@ -371,11 +336,7 @@ final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> im
             }
         }
         socketClosing = true;
-        if (tls != null) {
-            tls.closeOutbound();
-            writeTls();
-        }
-        socket.close();
+        socket.close(); // close_notify first, with TLS
         timers.startSingleTimer(CloseTimedOut.INSTANCE, setup.config().closeTimeout());
     }
 
