@@ -6,15 +6,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One cleartext listener ({@code h2relay.listeners.<name>}). TLS listeners arrive with the TLS work and will add a
- * {@code tls} section; until then every listener is cleartext.
+ * One listener ({@code h2relay.listeners.<name>}), cleartext or TLS.
  *
  * @param host the interface to bind: a name, an IPv4 address or an IPv6 address without brackets
  * @param port 1..65535, or 0 for any free port (tests)
  * @param protocols what a client may speak on the port; never empty, and {@link Protocol#H2C_UPGRADE} only with
- *     {@link Protocol#HTTP_1_1} (the upgrade starts as an HTTP/1.1 request)
+ *     {@link Protocol#HTTP_1_1} (the upgrade starts as an HTTP/1.1 request). On a TLS listener they govern
+ *     connections whose handshake chose no ALPN protocol: HTTP/1.1, or HTTP/2 recognised by its preface
+ * @param tls the TLS settings; null for a cleartext listener
  */
-public record ListenerConfig(String name, String host, int port, Set<Protocol> protocols) {
+public record ListenerConfig(String name, String host, int port, Set<Protocol> protocols, TlsListenerConfig tls) {
 
     /** The protocols a cleartext listener can accept, by their configuration names. */
     public enum Protocol {
@@ -53,6 +54,11 @@ public record ListenerConfig(String name, String host, int port, Set<Protocol> p
         if (protocols.contains(Protocol.H2C_UPGRADE) && !protocols.contains(Protocol.HTTP_1_1)) {
             throw new IllegalArgumentException("h2c-upgrade needs http/1.1: the upgrade is an HTTP/1.1 request");
         }
+    }
+
+    /** A cleartext listener. */
+    public ListenerConfig(String name, String host, int port, Set<Protocol> protocols) {
+        this(name, host, port, protocols, null);
     }
 
     /** Every protocol: the default. */

@@ -35,8 +35,8 @@ class ConfigErrorsTest {
 
     @Test
     void unknownKeyFarFromAnyListsTheKnownOnes() {
-        assertEquals("test.conf:1: h2relay.listeners.main.tls: unknown key 'tls' (known here: address, protocols)",
-                problem("h2relay.listeners.main { address = \"127.0.0.1:1\", tls { cert = x } }"));
+        assertEquals("test.conf:1: h2relay.listeners.main.quic: unknown key 'quic' (known here: address, protocols, tls)",
+                problem("h2relay.listeners.main { address = \"127.0.0.1:1\", quic { cert = x } }"));
     }
 
     @Test
