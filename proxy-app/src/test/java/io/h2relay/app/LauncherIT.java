@@ -140,12 +140,17 @@ class LauncherIT {
 
     @Test
     void serveWithTheDefaultConfigurationShapeAnswersThroughTheBuiltInOrigin() throws Exception {
-        // conf/h2relay.conf as it is, with only its ports moved off 8080/8081/9901 (other programs may hold them).
+        // conf/h2relay.conf as it is, with only its ports moved off 8080/8443/8081/9901 (other programs may hold
+        // them) and the state directory (where the self-signed certificate is made) in a fresh directory.
         int listen = Proc.freePort();
+        int secure = Proc.freePort();
         int origin = Proc.freePort();
+        Path state = cwd.resolve("state");
         Path conf = cwd.resolve("h2relay.conf");
         Files.writeString(conf, "include file(\"" + Repo.file("conf/h2relay.conf") + "\")\n"
                 + "h2relay.listeners.main.address = \"127.0.0.1:" + listen + "\"\n"
+                + "h2relay.listeners.secure.address = \"127.0.0.1:" + secure + "\"\n"
+                + "h2relay.state-directory = \"" + state + "\"\n"
                 + "h2relay.origin.address = \"127.0.0.1:" + origin + "\"\n"
                 + "h2relay.clusters.origin.endpoints = [\"h2c://127.0.0.1:" + origin + "\"]\n"
                 + "h2relay.admin.address = \"127.0.0.1:" + Proc.freePort() + "\"\n");
@@ -153,9 +158,15 @@ class LauncherIT {
             assertEquals("127.0.0.1:" + origin, proxy.awaitLine(ORIGIN).group(1));
             Matcher listener = proxy.awaitLine(LISTENER);
             assertEquals("main", listener.group(1));
+            assertEquals("secure", proxy.awaitLine(LISTENER).group(1));
             assertEquals("30s", proxy.awaitLine(READY).group(1));
             String headers = curlBody(cwd, "http://127.0.0.1:" + listen + "/headers");
             assertTrue(headers.contains("\"via\": \"2 h2relay\""), headers);
+            // The TLS listener on a fresh machine: a self-signed certificate was made, and ALPN gives h2.
+            String tls = Proc.run(cwd, Proc.program("curl", "curl"), "-sS", "-k", "--http2", "--max-time", "30",
+                    "-o", "/dev/null", "-w", "%{http_version} %{http_code} %{scheme}", "https://127.0.0.1:" + secure + "/");
+            assertEquals("2 200 HTTPS", tls.strip());
+            assertTrue(Files.isRegularFile(state.resolve("self-signed-cert.pem")), "certificate kept in " + state);
             assertCleanExit(proxy);
         }
     }

@@ -31,7 +31,7 @@ import java.util.Map;
  */
 final class Endpoint {
 
-    enum Kind { ROOT, BYTES, ECHO, DELAY, STATUS, HEADERS, TRAILERS, SHA256, BAD_STATUS, NOT_FOUND }
+    enum Kind { ROOT, PROTOCOL_PAGE, BYTES, ECHO, DELAY, STATUS, HEADERS, TRAILERS, SHA256, BAD_STATUS, NOT_FOUND }
 
     static final long MAX_DELAY_MILLIS = 300_000;
 
@@ -69,6 +69,8 @@ final class Endpoint {
             long number = 0;
             if (p.equals("/")) {
                 kind = Kind.ROOT;
+            } else if (p.equals("/protocol.html")) {
+                kind = Kind.PROTOCOL_PAGE;
             } else if (p.equals("/echo")) {
                 kind = Kind.ECHO;
             } else if (p.equals("/headers")) {
@@ -124,6 +126,20 @@ final class Endpoint {
             return n;
         }
     }
+
+    /**
+     * A page whose script writes the protocol the browser fetched it over (the navigation entry's
+     * {@code nextHopProtocol}: "h2", "http/1.1") into the DOM, for headless browser checks with {@code --dump-dom}.
+     */
+    static final String PROTOCOL_PAGE = """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>h2relay protocol</title></head>
+            <body><p>protocol: <span id="protocol">unknown</span></p>
+            <script>
+            document.getElementById("protocol").textContent =
+                "[" + performance.getEntriesByType("navigation")[0].nextHopProtocol + "]";
+            </script></body></html>
+            """;
 
     static ByteBuffer text(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));

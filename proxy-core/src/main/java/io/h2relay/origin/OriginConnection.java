@@ -237,6 +237,8 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
             endpoint = request.kind();
             switch (endpoint) {
                 case ROOT -> respond(200, "text/plain", Endpoint.text("h2relay origin\n"), null);
+                case PROTOCOL_PAGE -> respond(200, "text/html; charset=utf-8", Endpoint.text(Endpoint.PROTOCOL_PAGE),
+                        null);
                 case BYTES -> {
                     remaining = request.number();
                     sendHead(200, "application/octet-stream", remaining, remaining == 0 || request.head());

@@ -7,7 +7,9 @@ import io.h2relay.engine.StreamState;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import io.h2relay.io.Accepted;
+import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
+import io.h2relay.io.TlsSocket;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.PriorityChange;
 import io.h2relay.proxy.Exchange.RequestConsumed;
@@ -19,6 +21,9 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToStream;
+import io.h2relay.tls.H2Security;
+import io.h2relay.tls.ServerTls;
+import io.h2relay.tls.TlsException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +32,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -122,20 +129,42 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private long buffered;
     private boolean peerGoingAway;
     private boolean draining;
+    /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
+    private boolean securityChecked;
 
     static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc)));
+        return create(accepted, pc, null);
+    }
+
+    /** {@code tls}: the listener's TLS (null: cleartext); the connection then speaks HTTP/2 over TLS. */
+    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, ServerTls tls) {
+        return Behaviors.setup(ctx -> {
+            Socket raw = accepted.attach(ctx, Net::new);
+            Socket socket = raw;
+            if (tls != null) {
+                try {
+                    socket = TlsSocket.server(raw, tls.newSession());
+                } catch (TlsException e) {
+                    ctx.getLog().warn("cannot start TLS for {}: {}", accepted.remoteAddress(), e.getMessage());
+                    raw.abort();
+                    return Behaviors.stopped();
+                }
+            }
+            Socket s = socket;
+            return Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, s, accepted, pc));
+        });
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            Accepted accepted, ProxyContext pc) {
+            Socket socket, Accepted accepted, ProxyContext pc) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
         this.engine = new H2Connection(pc.serverEngine());
-        this.io = new EngineSocket(engine, accepted.attach(ctx, Net::new));
+        this.io = new EngineSocket(engine, socket);
+        this.securityChecked = !(socket instanceof TlsSocket);
         this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
-                "http", "2");
+                socket instanceof TlsSocket ? "https" : "http", "2");
         pc.metrics().connectionOpened(true);
         EngineSettings.start(engine, pc.flow());
         io.flush();
@@ -171,6 +200,9 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     // ---- socket -------------------------------------------------------------------------------------------------
 
     private Behavior<ToDownstream> onNet(SocketEvent e) {
+        if ((e instanceof SocketEvent.Received || e instanceof SocketEvent.Writable) && refuseInadequateTls()) {
+            return this;
+        }
         if (e instanceof SocketEvent.Received r) {
             for (Event event : io.receive(r.bytes())) {
                 handle(event);
@@ -194,6 +226,29 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             return Behaviors.stopped(); // the Streams stop with us; their upstream streams are cancelled
         }
         return this;
+    }
+
+    /**
+     * RFC 9113 §9.2: once the TLS handshake is done, a session HTTP/2 may not use (TLS 1.2 on a cipher suite of
+     * Appendix A) is closed with GOAWAY(INADEQUATE_SECURITY) before any request is read (§9.2.2).
+     */
+    private boolean refuseInadequateTls() {
+        if (securityChecked) {
+            return false;
+        }
+        SSLSession session = io.socket().tlsSession();
+        if (session == null) {
+            return false; // still handshaking
+        }
+        securityChecked = true;
+        Optional<String> inadequate = H2Security.inadequacy(session);
+        if (inadequate.isEmpty()) {
+            return false;
+        }
+        getContext().getLog().info("closing the HTTP/2 connection from {}: {}", client.remote(), inadequate.get());
+        engine.closeConnection(ErrorCode.INADEQUATE_SECURITY.code(), inadequate.get(), 0);
+        close();
+        return true;
     }
 
     private void handle(Event event) {

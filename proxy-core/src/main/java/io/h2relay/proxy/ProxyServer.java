@@ -6,6 +6,7 @@ import io.h2relay.config.ListenerConfig;
 import io.h2relay.config.ProxyConfig;
 import io.h2relay.io.Binding;
 import io.h2relay.io.Transport;
+import io.h2relay.tls.CertificateStore;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 
 /**
  * The reverse proxy of one configuration: a {@link Listener} per configured listener, a {@link DownstreamConnection}
  * per client connection, an {@link UpstreamPool} per cluster. What {@code ./h2relay serve} runs.
  *
- * <p>Client connections speak HTTP/2 with prior knowledge (h2c); backends are {@code h2c://} endpoints.
+ * <p>Client connections speak HTTP/2 with prior knowledge (h2c), or HTTP/2 over TLS on a listener with a {@code tls}
+ * section (its certificates reloaded by a {@link CertificateReloader}); backends are {@code h2c://} endpoints.
  */
 public final class ProxyServer {
 
@@ -35,13 +38,17 @@ public final class ProxyServer {
     private final List<ActorRef<Listener.Msg>> listeners;
     private final List<ActorRef<Exchange.ToPool>> pools;
     private final ProxyMetrics metrics;
+    /** Null when no listener has TLS. */
+    private final ActorRef<CertificateReloader.Msg> certificates;
 
     private ProxyServer(Map<String, InetSocketAddress> addresses, List<ActorRef<Listener.Msg>> listeners,
-            List<ActorRef<Exchange.ToPool>> pools, ProxyMetrics metrics) {
+            List<ActorRef<Exchange.ToPool>> pools, ProxyMetrics metrics,
+            ActorRef<CertificateReloader.Msg> certificates) {
         this.addresses = addresses;
         this.listeners = listeners;
         this.pools = pools;
         this.metrics = metrics;
+        this.certificates = certificates;
     }
 
     /**
@@ -66,6 +73,13 @@ public final class ProxyServer {
                         + "not served yet");
             }
         }
+        // Certificates load first: a listener that cannot get its certificate fails the start, naming the file.
+        Map<String, ListenerTls> tls = new LinkedHashMap<>();
+        for (ListenerConfig l : config.listeners()) {
+            if (l.tls() != null) {
+                tls.put(l.name(), ListenerTls.create(l, system.log()));
+            }
+        }
         long instance = INSTANCES.incrementAndGet();
         ProxyMetrics metrics = new ProxyMetrics();
         Transport transport = Transport.fromConfig(system);
@@ -86,15 +100,21 @@ public final class ProxyServer {
         List<CompletableFuture<Binding>> bindings = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {
             CompletableFuture<Binding> bound = new CompletableFuture<>();
+            ListenerTls listenerTls = tls.get(l.name());
+            io.h2relay.tls.ServerTls serverTls = listenerTls == null ? null : listenerTls.serverTls();
             listeners.add(system.systemActorOf(
                     Listener.create(transport, new InetSocketAddress(l.host(), l.port()), bound,
-                            accepted -> DownstreamConnection.create(accepted, pc)),
+                            accepted -> DownstreamConnection.create(accepted, pc, serverTls)),
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }
+        ActorRef<CertificateReloader.Msg> certificates = tls.isEmpty() ? null
+                : system.systemActorOf(CertificateReloader.create(List.copyOf(tls.values())),
+                        "h2relay-" + instance + "-certificates", DispatcherSelector.blocking());
         List<ActorRef<Exchange.ToPool>> poolRefs = List.copyOf(pools.values());
         return CompletableFuture.allOf(bindings.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
-            ProxyServer server = new ProxyServer(addressesOf(config, bindings), listeners, poolRefs, metrics);
+            ProxyServer server = new ProxyServer(addressesOf(config, bindings), listeners, poolRefs, metrics,
+                    certificates);
             if (error != null) {
                 server.stop();
                 throw new IllegalStateException("cannot start the proxy: " + error.getMessage(), error);
@@ -134,6 +154,20 @@ public final class ProxyServer {
     }
 
     /**
+     * Reads every TLS listener's certificate files now (as its timer would) and swaps in those that changed and
+     * load; new connections use them, open ones keep theirs. Completes with what each check did, by listener name
+     * (empty without TLS listeners). For SIGHUP.
+     */
+    public CompletionStage<Map<String, CertificateStore.Reload>> reloadCertificates() {
+        if (certificates == null) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        CompletableFuture<Map<String, CertificateStore.Reload>> done = new CompletableFuture<>();
+        certificates.tell(new CertificateReloader.ReloadNow(done));
+        return done;
+    }
+
+    /**
      * Graceful shutdown: stop accepting, send GOAWAY to every client, let exchanges under way finish until
      * {@code deadline} (then cut them), then stop. Completes when every client connection is closed.
      */
@@ -157,6 +191,9 @@ public final class ProxyServer {
         }
         for (ActorRef<Exchange.ToPool> p : pools) {
             p.tell(UpstreamPool.Stop.INSTANCE);
+        }
+        if (certificates != null) {
+            certificates.tell(CertificateReloader.Stop.INSTANCE);
         }
         return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenApply(ok -> Done.getInstance());
     }
