@@ -6,10 +6,12 @@ import io.h2relay.config.Endpoint;
 import io.h2relay.config.ForwardingConfig;
 import io.h2relay.config.HeaderEdits;
 import io.h2relay.config.ProxyConfig;
+import io.h2relay.config.TlsListenerConfig;
 import io.h2relay.hpack.Header;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -164,6 +166,12 @@ final class EffectiveConfig {
         if (value instanceof Duration d) {
             return duration(d);
         }
+        if (value instanceof Path p) {
+            return ConfigUtil.quoteString(p.toString());
+        }
+        if (value instanceof TlsListenerConfig.Certificate c) {
+            return inline((Record) c); // an entry of tls.certificates: { certificate-chain = ..., ... }
+        }
         if (value instanceof Endpoint || value instanceof AuthorityPattern) {
             return ConfigUtil.quoteString(value.toString());
         }
@@ -188,6 +196,15 @@ final class EffectiveConfig {
             return "[" + String.join(", ", shown) + "]";
         }
         throw new IllegalArgumentException("no HOCON form for " + value.getClass().getName());
+    }
+
+    /** A record as a one-line object, {@code { key = value, ... }}. */
+    private String inline(Record record) {
+        List<String> fields = new ArrayList<>();
+        for (RecordComponent c : record.getClass().getRecordComponents()) {
+            fields.add(ConfigUtil.joinPath(kebab(c.getName())) + " = " + scalar(read(record, c)));
+        }
+        return "{ " + String.join(", ", fields) + " }";
     }
 
     /** HOCON's duration units: h, m (minutes), s, ms, ns. */

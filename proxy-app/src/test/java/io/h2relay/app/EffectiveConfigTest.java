@@ -51,4 +51,35 @@ class EffectiveConfigTest {
         assertTrue(rendered.contains("protocols = [\"h2c\"]"), rendered);
         assertTrue(rendered.contains("forwarded-by = \"_relay1\""), rendered);
     }
+
+    @Test
+    void tlsListenersRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "x");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "x");
+        java.nio.file.Path p12 = java.nio.file.Files.writeString(dir.resolve("site.p12"), "x");
+        ProxyConfig config = ConfigLoader.parse("""
+                h2relay {
+                  state-directory = "%s"
+                  listeners.plain { address = "127.0.0.1:0" }
+                  listeners.own { address = "127.0.0.1:0", tls.self-signed = true }
+                  listeners.secure {
+                    address = "127.0.0.1:0"
+                    tls {
+                      certificates = [
+                        { certificate-chain = "%s", private-key = "%s" }
+                        { pkcs12 = "%s", password = "pw", alias = site }
+                      ]
+                      protocols = ["TLSv1.3"]
+                      client-certificates = optional
+                      client-ca = "%s"
+                      reload-interval = 250ms
+                    }
+                  }
+                }
+                """.formatted(dir, cert, key, p12, cert), "test");
+        String rendered = EffectiveConfig.render(config);
+        assertEquals(config, ConfigLoader.parse(rendered, "rendered"), rendered);
+        assertTrue(rendered.contains("state-directory = \"" + dir + "\""), rendered);
+        assertTrue(rendered.contains("{ pkcs12 = \"" + p12 + "\", password = \"pw\", alias = \"site\" }"), rendered);
+    }
 }

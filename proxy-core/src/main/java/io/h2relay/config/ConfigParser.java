@@ -37,7 +37,7 @@ final class ConfigParser {
         AdminConfig admin = admin(bound);
         checkDistinctAddresses(bound);
         return new ProxyConfig(listeners, routes, clusters, timeouts(), flowControl(), limits(), forwarding(), origin,
-                admin);
+                admin, TlsSectionParser.stateDirectory(root, System.getenv()));
     }
 
     // ---- listeners, the built-in origin, admin
@@ -47,14 +47,13 @@ final class ConfigParser {
 
     private List<ListenerConfig> listeners(Section defaults, List<Bound> bound) {
         List<ListenerConfig> out = new ArrayList<>();
-        java.nio.file.Path stateDirectory = TlsSectionParser.stateDirectory(root, System.getenv());
         for (Section.Member m : root.members("listeners")) {
             Section s = Section.of(m, defaults);
             Section.Item address = s.item("address");
             Addresses.HostPort hp = Section.convert(address, a -> Addresses.parse(a, true, 0));
             bound.add(new Bound(m.path(), hp.host(), hp.port(), address));
             out.add(new ListenerConfig(m.name(), hp.host(), hp.port(), protocols(s),
-                    TlsSectionParser.parse(s.section("tls"), stateDirectory)));
+                    TlsSectionParser.parse(s.section("tls"))));
         }
         return out;
     }

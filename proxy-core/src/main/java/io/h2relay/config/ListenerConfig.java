@@ -13,7 +13,7 @@ import java.util.Set;
  * @param protocols what a client may speak on the port; never empty, and {@link Protocol#H2C_UPGRADE} only with
  *     {@link Protocol#HTTP_1_1} (the upgrade starts as an HTTP/1.1 request). On a TLS listener they govern
  *     connections whose handshake chose no ALPN protocol: HTTP/1.1, or HTTP/2 recognised by its preface
- * @param tls the TLS settings; null for a cleartext listener
+ * @param tls the TLS settings; {@link TlsListenerConfig#OFF} (or any not {@code enabled()}) for a cleartext listener
  */
 public record ListenerConfig(String name, String host, int port, Set<Protocol> protocols, TlsListenerConfig tls) {
 
@@ -48,6 +48,7 @@ public record ListenerConfig(String name, String host, int port, Set<Protocol> p
             throw new IllegalArgumentException("port out of range 0..65535: " + port);
         }
         protocols = Set.copyOf(protocols);
+        Objects.requireNonNull(tls, "tls");
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("a listener accepts at least one protocol");
         }
@@ -58,7 +59,7 @@ public record ListenerConfig(String name, String host, int port, Set<Protocol> p
 
     /** A cleartext listener. */
     public ListenerConfig(String name, String host, int port, Set<Protocol> protocols) {
-        this(name, host, port, protocols, null);
+        this(name, host, port, protocols, TlsListenerConfig.OFF);
     }
 
     /** Every protocol: the default. */

@@ -1,5 +1,6 @@
 package io.h2relay.config;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param listeners sorted by name; may be empty (an origin-only or admin-only process)
  * @param routes sorted by name; requests no route takes are answered 404
  * @param clusters by name
+ * @param stateDirectory where h2relay keeps what it makes itself (the self-signed certificate)
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -25,7 +27,8 @@ public record ProxyConfig(
         EngineLimits limits,
         ForwardingConfig forwarding,
         OriginConfig origin,
-        AdminConfig admin) {
+        AdminConfig admin,
+        Path stateDirectory) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -37,6 +40,7 @@ public record ProxyConfig(
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
         for (Map.Entry<String, ClusterConfig> e : clusters.entrySet()) {

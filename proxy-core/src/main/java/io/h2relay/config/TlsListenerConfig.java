@@ -7,19 +7,25 @@ import java.util.Objects;
 
 /**
  * The {@code tls} section of a listener ({@code h2relay.listeners.<name>.tls}): where its certificates come from and
- * the TLS policy. TLS is on for a listener when it names certificates or asks for the self-signed one.
+ * the TLS policy. TLS is on ({@link #enabled()}) when the section names certificates or asks for the self-signed one;
+ * a cleartext listener has the section with its defaults ({@link #OFF}). Components are named as the keys.
  *
  * @param certificates in order; the first is the default (no SNI, or no name matches); empty when self-signed
- * @param selfSignedDirectory the state directory holding the generated certificate; null unless self-signed
+ * @param selfSigned use the certificate generated under {@code h2relay.state-directory}
  * @param protocols TLS versions, "TLSv1.3" and/or "TLSv1.2" (RFC 8996 retired the older ones)
  * @param alpn ALPN identifiers in the server's order of preference, among "h2" and "http/1.1"; may be empty
  * @param cipherSuites JSSE suite names in order; empty: the JDK's, those HTTP/2 may use first
- * @param clientAuth whether clients must present a certificate
+ * @param clientCertificates whether clients must present a certificate
  * @param clientCa PEM bundle of the CAs whose client certificates are accepted; set unless {@link ClientAuth#NONE}
  * @param reloadInterval how often certificate files are checked for changes; {@link Duration#ZERO}: never
  */
-public record TlsListenerConfig(List<Certificate> certificates, Path selfSignedDirectory, List<String> protocols,
-        List<String> alpn, List<String> cipherSuites, ClientAuth clientAuth, Path clientCa, Duration reloadInterval) {
+public record TlsListenerConfig(List<Certificate> certificates, boolean selfSigned, List<String> protocols,
+        List<String> alpn, List<String> cipherSuites, ClientAuth clientCertificates, Path clientCa,
+        Duration reloadInterval) {
+
+    /** The defaults of {@code reference.conf}: no TLS. */
+    public static final TlsListenerConfig OFF = new TlsListenerConfig(List.of(), false, List.of("TLSv1.3", "TLSv1.2"),
+            List.of("h2", "http/1.1"), List.of(), ClientAuth.NONE, null, Duration.ofSeconds(5));
 
     /** Where one certificate and its key come from. */
     public sealed interface Certificate {
@@ -28,27 +34,28 @@ public record TlsListenerConfig(List<Certificate> certificates, Path selfSignedD
         List<Path> files();
 
         /** A PEM certificate chain (leaf first) and a PEM key (PKCS#8, PKCS#1 RSA or SEC1 EC). */
-        record PemFiles(Path chain, Path key, String password) implements Certificate {
+        record PemFiles(Path certificateChain, Path privateKey, String password) implements Certificate {
             public PemFiles {
-                Objects.requireNonNull(chain, "chain");
-                Objects.requireNonNull(key, "key");
+                Objects.requireNonNull(certificateChain, "certificateChain");
+                Objects.requireNonNull(privateKey, "privateKey");
             }
 
             @Override
             public List<Path> files() {
-                return chain.equals(key) ? List.of(chain) : List.of(chain, key);
+                return certificateChain.equals(privateKey) ? List.of(certificateChain)
+                        : List.of(certificateChain, privateKey);
             }
         }
 
         /** A PKCS#12 keystore; {@code alias} null for its first key entry. */
-        record Pkcs12File(Path file, String password, String alias) implements Certificate {
+        record Pkcs12File(Path pkcs12, String password, String alias) implements Certificate {
             public Pkcs12File {
-                Objects.requireNonNull(file, "file");
+                Objects.requireNonNull(pkcs12, "pkcs12");
             }
 
             @Override
             public List<Path> files() {
-                return List.of(file);
+                return List.of(pkcs12);
             }
         }
     }
@@ -77,23 +84,18 @@ public record TlsListenerConfig(List<Certificate> certificates, Path selfSignedD
         protocols = List.copyOf(protocols);
         alpn = List.copyOf(alpn);
         cipherSuites = List.copyOf(cipherSuites);
-        Objects.requireNonNull(clientAuth, "clientAuth");
+        Objects.requireNonNull(clientCertificates, "clientCertificates");
         Objects.requireNonNull(reloadInterval, "reloadInterval");
-        if (certificates.isEmpty() == (selfSignedDirectory == null)) {
+        if (selfSigned && !certificates.isEmpty()) {
             throw new IllegalArgumentException("a TLS listener has either certificates or the self-signed one");
         }
-        if (clientAuth != ClientAuth.NONE && clientCa == null) {
+        if (clientCertificates != ClientAuth.NONE && clientCa == null && (selfSigned || !certificates.isEmpty())) {
             throw new IllegalArgumentException("client certificate verification needs a CA bundle");
         }
     }
 
-    /** TLS with the generated certificate of {@code stateDirectory} and every other setting at its default. */
-    public static TlsListenerConfig selfSigned(Path stateDirectory) {
-        return new TlsListenerConfig(List.of(), stateDirectory, List.of("TLSv1.3", "TLSv1.2"),
-                List.of("h2", "http/1.1"), List.of(), ClientAuth.NONE, null, Duration.ofSeconds(5));
-    }
-
-    public boolean selfSigned() {
-        return selfSignedDirectory != null;
+    /** Whether the listener speaks TLS. */
+    public boolean enabled() {
+        return selfSigned || !certificates.isEmpty();
     }
 }

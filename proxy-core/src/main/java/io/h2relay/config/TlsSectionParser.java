@@ -26,8 +26,8 @@ final class TlsSectionParser {
 
     private TlsSectionParser() {}
 
-    /** The section's settings, or null when the listener is cleartext (no certificates, not self-signed). */
-    static TlsListenerConfig parse(Section s, Path stateDirectory) {
+    /** The section's settings; not {@code enabled()} when the listener is cleartext (no certificates, not self-signed). */
+    static TlsListenerConfig parse(Section s) {
         // Every key is read (and so checked) even on a cleartext listener: a mistake in the defaults shows at once.
         List<TlsListenerConfig.Certificate> certificates = new ArrayList<>();
         for (Section.Item it : s.items("certificates", false)) {
@@ -41,7 +41,8 @@ final class TlsSectionParser {
         Path clientCa = s.isSet("client-ca") ? Section.convert(s.item("client-ca"), TlsSectionParser::path) : null;
         java.time.Duration reloadInterval = s.duration("reload-interval", true);
         if (!selfSigned && certificates.isEmpty()) {
-            return null;
+            return new TlsListenerConfig(certificates, false, versions, alpn, cipherSuites, clientAuth, clientCa,
+                    reloadInterval);
         }
         if (selfSigned && !certificates.isEmpty()) {
             throw Section.fail(s.item("self-signed"), "either certificates or self-signed = true, not both");
@@ -52,8 +53,8 @@ final class TlsSectionParser {
             throw Section.fail(s.item("client-certificates"), "client certificates '" + clientAuth.configName()
                     + "' need client-ca, a PEM file of the CA certificates to accept");
         }
-        return new TlsListenerConfig(certificates, selfSigned ? stateDirectory : null, versions, alpn, cipherSuites,
-                clientAuth, clientCa, reloadInterval);
+        return new TlsListenerConfig(certificates, selfSigned, versions, alpn, cipherSuites, clientAuth, clientCa,
+                reloadInterval);
     }
 
     /** {@code h2relay.state-directory}, else {@code $XDG_STATE_HOME/h2relay}, else {@code ~/.local/state/h2relay}. */

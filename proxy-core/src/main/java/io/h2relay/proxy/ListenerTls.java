@@ -7,6 +7,7 @@ import io.h2relay.tls.SelfSignedCertificate;
 import io.h2relay.tls.ServerTls;
 import io.h2relay.tls.TlsConfigException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +25,12 @@ record ListenerTls(String listener, CertificateStore store, ServerTls serverTls,
      *
      * @throws IllegalArgumentException naming the listener and the file, when a certificate cannot be loaded
      */
-    static ListenerTls create(ListenerConfig listener, Logger log) {
+    static ListenerTls create(ListenerConfig listener, Path stateDirectory, Logger log) {
         TlsListenerConfig tls = listener.tls();
         try {
             List<CertificateStore.Source> sources = new ArrayList<>();
             if (tls.selfSigned()) {
-                SelfSignedCertificate.Stored stored = SelfSignedCertificate.loadOrCreate(tls.selfSignedDirectory());
+                SelfSignedCertificate.Stored stored = SelfSignedCertificate.loadOrCreate(stateDirectory);
                 log.info("listener {}: {} the self-signed certificate {} (for localhost, 127.0.0.1, ::1; clients must "
                         + "skip verification, e.g. curl -k)", listener.name(), stored.created() ? "created" : "using",
                         stored.certificateFile());
@@ -43,7 +44,7 @@ record ListenerTls(String listener, CertificateStore store, ServerTls serverTls,
                 log.warn("listener {}: {}", listener.name(), warning);
             }
             ServerTls serverTls = ServerTls.create(store.keyManager(), new ServerTls.Settings(tls.protocols(),
-                    tls.alpn(), tls.cipherSuites(), clientAuth(tls.clientAuth()), tls.clientCa()));
+                    tls.alpn(), tls.cipherSuites(), clientAuth(tls.clientCertificates()), tls.clientCa()));
             return new ListenerTls(listener.name(), store, serverTls, tls.reloadInterval());
         } catch (TlsConfigException | UncheckedIOException e) {
             throw new IllegalArgumentException("listener " + listener.name() + ": " + e.getMessage(), e);
@@ -52,10 +53,11 @@ record ListenerTls(String listener, CertificateStore store, ServerTls serverTls,
 
     private static CertificateStore.Source source(TlsListenerConfig.Certificate c) {
         if (c instanceof TlsListenerConfig.Certificate.PemFiles pem) {
-            return new CertificateStore.Source.PemFiles(pem.chain(), pem.key(), chars(pem.password()));
+            return new CertificateStore.Source.PemFiles(pem.certificateChain(), pem.privateKey(),
+                    chars(pem.password()));
         }
         TlsListenerConfig.Certificate.Pkcs12File p12 = (TlsListenerConfig.Certificate.Pkcs12File) c;
-        return new CertificateStore.Source.Pkcs12File(p12.file(), chars(p12.password()), p12.alias());
+        return new CertificateStore.Source.Pkcs12File(p12.pkcs12(), chars(p12.password()), p12.alias());
     }
 
     private static char[] chars(String password) {

@@ -76,8 +76,8 @@ public final class ProxyServer {
         // Certificates load first: a listener that cannot get its certificate fails the start, naming the file.
         Map<String, ListenerTls> tls = new LinkedHashMap<>();
         for (ListenerConfig l : config.listeners()) {
-            if (l.tls() != null) {
-                tls.put(l.name(), ListenerTls.create(l, system.log()));
+            if (l.tls().enabled()) {
+                tls.put(l.name(), ListenerTls.create(l, config.stateDirectory(), system.log()));
             }
         }
         long instance = INSTANCES.incrementAndGet();

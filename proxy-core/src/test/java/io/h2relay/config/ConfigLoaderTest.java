@@ -104,9 +104,13 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theDefaultConfFileListensOn8080AndRoutesEverythingToTheBuiltInOrigin() {
+    void theDefaultConfFileListensOn8080And8443WithTlsAndRoutesEverythingToTheBuiltInOrigin() {
         ProxyConfig c = ConfigLoader.load(repo().resolve("conf/h2relay.conf"));
-        assertEquals(List.of(new ListenerConfig("main", "127.0.0.1", 8080, ListenerConfig.allProtocols())),
+        TlsListenerConfig selfSigned = new TlsListenerConfig(List.of(), true, TlsListenerConfig.OFF.protocols(),
+                TlsListenerConfig.OFF.alpn(), List.of(), TlsListenerConfig.ClientAuth.NONE, null,
+                TlsListenerConfig.OFF.reloadInterval());
+        assertEquals(List.of(new ListenerConfig("main", "127.0.0.1", 8080, ListenerConfig.allProtocols()),
+                new ListenerConfig("secure", "127.0.0.1", 8443, ListenerConfig.allProtocols(), selfSigned)),
                 c.listeners());
         assertEquals(new OriginConfig(true, "127.0.0.1", 8081), c.origin());
         assertEquals(new AdminConfig(true, "127.0.0.1", 9901), c.admin());

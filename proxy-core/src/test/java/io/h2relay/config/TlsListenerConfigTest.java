@@ -1,7 +1,7 @@
 package io.h2relay.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,22 +38,23 @@ class TlsListenerConfigTest {
     }
 
     @Test
-    void aListenerWithoutCertificatesIsCleartext() {
-        assertNull(listener("").tls());
+    void aListenerWithoutCertificatesIsCleartextWithTheDefaults() {
+        assertFalse(listener("").tls().enabled());
+        assertEquals(TlsListenerConfig.OFF, listener("").tls());
     }
 
     @Test
     void selfSignedUsesTheStateDirectoryAndTheDefaults() {
-        ListenerConfig l = ConfigLoader.parse("""
+        ProxyConfig config = ConfigLoader.parse("""
                 h2relay.state-directory = "%s"
                 h2relay.listeners.tls { address = "127.0.0.1:0", tls.self-signed = true }
-                """.formatted(dir), "t.conf").listener("tls").orElseThrow();
-        TlsListenerConfig tls = l.tls();
-        assertTrue(tls.selfSigned());
-        assertEquals(dir, tls.selfSignedDirectory());
+                """.formatted(dir), "t.conf");
+        TlsListenerConfig tls = config.listener("tls").orElseThrow().tls();
+        assertTrue(tls.selfSigned() && tls.enabled());
+        assertEquals(dir, config.stateDirectory());
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), tls.protocols());
         assertEquals(List.of("h2", "http/1.1"), tls.alpn());
-        assertEquals(ClientAuth.NONE, tls.clientAuth());
+        assertEquals(ClientAuth.NONE, tls.clientCertificates());
         assertEquals(Duration.ofSeconds(5), tls.reloadInterval());
     }
 
@@ -89,7 +90,7 @@ class TlsListenerConfigTest {
                 new Certificate.Pkcs12File(Path.of(p12), "1234", "site-b")), tls.certificates());
         assertEquals(List.of("TLSv1.3"), tls.protocols());
         assertEquals(List.of("http/1.1"), tls.alpn());
-        assertEquals(ClientAuth.REQUIRED, tls.clientAuth());
+        assertEquals(ClientAuth.REQUIRED, tls.clientCertificates());
         assertEquals(Path.of(ca), tls.clientCa());
         assertEquals(Duration.ZERO, tls.reloadInterval());
     }
