@@ -101,6 +101,15 @@ public final class Http1Connection {
         return (theirState == DONE || theirState == MUST_CLOSE) && reader.buffered() >= maxBufferedInput;
     }
 
+    /**
+     * Bytes of input the codec holds (a partial line, a pipelined request). While it holds any, body bytes that the
+     * next {@link #receiveData} reports may be views of its own buffer rather than of the caller's, and are valid
+     * only until the next call.
+     */
+    public int bufferedInput() {
+        return reader.buffered();
+    }
+
     // ---- input
 
     /**

@@ -6,7 +6,7 @@ import io.h2relay.engine.H2Error;
 import io.h2relay.engine.StreamState;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
-import io.h2relay.io.Accepted;
+import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.PriorityChange;
@@ -123,21 +123,48 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private boolean peerGoingAway;
     private boolean draining;
 
-    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc)));
+    /**
+     * HTTP/2 with prior knowledge (or ALPN "h2"), chosen by {@link ConnectionFront} on an attached socket. The caller
+     * then hands over the bytes read so far through {@link #onNet} (which also resumes reading).
+     */
+    static DownstreamConnection prior(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
+            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client) {
+        H2Connection engine = new H2Connection(pc.serverEngine());
+        EngineSettings.start(engine, pc.flow());
+        return new DownstreamConnection(ctx, timers, pc, engine, socket, client, null);
+    }
+
+    /**
+     * An h2c Upgrade (RFC 7540 §3.2) that the HTTP/1.1 connection has answered with 101: {@code engine} was started
+     * with {@link H2Connection#initiateUpgradeConnection} and the upgraded request {@code head} (HTTP/2 fields, no
+     * body) becomes stream 1, half-closed (remote). The caller then feeds the bytes that followed the request through
+     * {@link #onNet}.
+     */
+    static DownstreamConnection upgraded(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
+            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client, H2Connection engine,
+            List<Header> head) {
+        return new DownstreamConnection(ctx, timers, pc, engine, socket, client, head);
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            Accepted accepted, ProxyContext pc) {
+            ProxyContext pc, H2Connection engine, Socket socket, ForwardingHeaders.ClientConnection client,
+            List<Header> upgradedHead) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
-        this.engine = new H2Connection(pc.serverEngine());
-        this.io = new EngineSocket(engine, accepted.attach(ctx, Net::new));
-        this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
-                "http", "2");
+        this.engine = engine;
+        this.io = new EngineSocket(engine, socket);
+        this.client = client;
         pc.metrics().connectionOpened(true);
-        EngineSettings.start(engine, pc.flow());
+        if (upgradedHead != null) {
+            Entry x = new Entry(1);
+            x.head = upgradedHead;
+            x.end = true;
+            streams.put(x.id, x);
+            touch(x);
+            pc.metrics().request();
+            dispatch();
+        }
         io.flush();
         updateIdleTimer();
     }
@@ -145,7 +172,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     @Override
     public Receive<ToDownstream> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Net.class, n -> ConnectionFront.inbound(this, io.socket(), n.event()))
                 .onMessage(Respond.class, this::onRespond)
                 .onMessage(RequestConsumed.class, this::onConsumed)
                 .onMessage(ResetClientStream.class, this::onResetRequested)
@@ -170,7 +197,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     // ---- socket -------------------------------------------------------------------------------------------------
 
-    private Behavior<ToDownstream> onNet(SocketEvent e) {
+    /** One plaintext socket event (after {@link io.h2relay.io.Socket#inbound}). */
+    Behavior<ToDownstream> onNet(SocketEvent e) {
         if (e instanceof SocketEvent.Received r) {
             for (Event event : io.receive(r.bytes())) {
                 handle(event);

@@ -109,7 +109,8 @@ final class Exchange {
 
     // ---- to a DownstreamConnection ----------------------------------------------------------------------------
 
-    sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal {}
+    sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal,
+            Http1Downstream.Internal {}
 
     /** From a Stream: send this much of the response on {@code streamId}. */
     record Respond(int streamId, ResponsePart part) implements ToDownstream {}

@@ -22,10 +22,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 
 /**
- * The reverse proxy of one configuration: a {@link Listener} per configured listener, a {@link DownstreamConnection}
- * per client connection, an {@link UpstreamPool} per cluster. What {@code ./h2relay serve} runs.
+ * The reverse proxy of one configuration: a {@link Listener} per configured listener, a {@link ConnectionFront} per
+ * client connection (which becomes a {@link DownstreamConnection} for HTTP/2 or an {@link Http1Downstream} for
+ * HTTP/1.1, as the listener's {@code protocols} allow), an {@link UpstreamPool} per cluster. What
+ * {@code ./h2relay serve} runs.
  *
- * <p>Client connections speak HTTP/2 with prior knowledge (h2c); backends are {@code h2c://} endpoints.
+ * <p>Backends are {@code h2c://} endpoints.
  */
 public final class ProxyServer {
 
@@ -49,7 +51,7 @@ public final class ProxyServer {
      * (with nothing left running) when one cannot be.
      *
      * @throws IllegalArgumentException when the configuration asks for what this runtime does not speak: a backend
-     *     that is not {@code h2c://}, or a listener without {@code h2c}
+     *     that is not {@code h2c://}
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config) {
         for (ClusterConfig c : config.clusters().values()) {
@@ -58,12 +60,6 @@ public final class ProxyServer {
                     throw new IllegalArgumentException("cluster " + c.name() + ": endpoint " + e
                             + " needs " + e.scheme().prefix() + "://, which the proxy cannot reach yet; use h2c://");
                 }
-            }
-        }
-        for (ListenerConfig l : config.listeners()) {
-            if (!l.protocols().contains(ListenerConfig.Protocol.H2C)) {
-                throw new IllegalArgumentException("listener " + l.name() + " must accept h2c: HTTP/1.1 clients are "
-                        + "not served yet");
             }
         }
         long instance = INSTANCES.incrementAndGet();
@@ -88,7 +84,7 @@ public final class ProxyServer {
             CompletableFuture<Binding> bound = new CompletableFuture<>();
             listeners.add(system.systemActorOf(
                     Listener.create(transport, new InetSocketAddress(l.host(), l.port()), bound,
-                            accepted -> DownstreamConnection.create(accepted, pc)),
+                            accepted -> ConnectionFront.create(accepted, pc, new ListenerRuntime(l, null))),
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }
