@@ -102,12 +102,12 @@ public final class Http1Connection {
     }
 
     /**
-     * Bytes of input the codec holds (a partial line, a pipelined request). While it holds any, body bytes that the
-     * next {@link #receiveData} reports may be views of its own buffer rather than of the caller's, and are valid
-     * only until the next call.
+     * True while the codec holds input it could not consume yet (a partial line). Body events of the next
+     * {@link #receiveData} call are then views of the codec's own buffer, which it reuses: a caller that keeps them
+     * past its next call into this connection copies them; otherwise they are views of the caller's buffer.
      */
-    public int bufferedInput() {
-        return reader.buffered();
+    public boolean holdsInput() {
+        return reader.buffered() > 0;
     }
 
     // ---- input

@@ -15,7 +15,7 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Writing: at most one write is in flight; everything written meanwhile is coalesced into the next one.
  */
-public sealed interface Socket permits OutboxSocket {
+public sealed interface Socket permits OutboxSocket, TlsSocket {
 
     /**
      * Passes one event from the transport through this socket's layers to {@code handler}: the owner calls it first

@@ -74,7 +74,7 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
     @Override
     public Receive<Msg> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Net.class, n -> onNet(n.event()))
+                .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(Delayed.class, d -> {
                     Exchange x = exchanges.get(d.streamId());
                     if (x != null) {

@@ -172,7 +172,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     @Override
     public Receive<ToDownstream> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Net.class, n -> ConnectionFront.inbound(this, io.socket(), n.event()))
+                .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(Respond.class, this::onRespond)
                 .onMessage(RequestConsumed.class, this::onConsumed)
                 .onMessage(ResetClientStream.class, this::onResetRequested)

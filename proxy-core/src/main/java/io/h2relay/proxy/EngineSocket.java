@@ -3,7 +3,11 @@ package io.h2relay.proxy;
 import io.h2relay.engine.Event;
 import io.h2relay.engine.H2Connection;
 import io.h2relay.io.Socket;
+import io.h2relay.io.SocketEvent;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -43,6 +47,26 @@ public final class EngineSocket {
 
     public Socket socket() {
         return socket;
+    }
+
+    /**
+     * Passes one transport event through the socket's layers ({@link Socket#inbound}: TLS decrypts, a handshake
+     * yields nothing) to {@code onEvent}, and returns the behaviour the events asked for: {@code same} unless one
+     * asked for another (a stop), after which the rest are not handled.
+     */
+    public <T> Behavior<T> inbound(SocketEvent event, Function<SocketEvent, Behavior<T>> onEvent, Behavior<T> same) {
+        var result = new Object() {
+            Behavior<T> next = same;
+        };
+        socket.inbound(event, e -> {
+            if (result.next == same) {
+                Behavior<T> b = onEvent.apply(e);
+                if (b != Behaviors.<T>same()) {
+                    result.next = b;
+                }
+            }
+        });
+        return result.next;
     }
 
     /** Feeds one socket read to the engine; reading stays stopped until {@link #resumeReading()}. */

@@ -215,7 +215,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                 resumeReading();
                 return this;
             }
-            boolean held = codec.bufferedInput() > 0;
+            boolean held = codec.holdsInput();
             Behavior<ToDownstream> next = handle(codec.receiveData(r.bytes().asByteBuffer()), held);
             return next != this ? next : afterInput();
         }

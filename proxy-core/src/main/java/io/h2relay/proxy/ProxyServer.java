@@ -1,7 +1,6 @@
 package io.h2relay.proxy;
 
 import io.h2relay.config.ClusterConfig;
-import io.h2relay.config.Endpoint;
 import io.h2relay.config.ListenerConfig;
 import io.h2relay.config.ProxyConfig;
 import io.h2relay.io.Binding;
@@ -27,7 +26,8 @@ import org.apache.pekko.actor.typed.Props;
  * HTTP/1.1, as the listener's {@code protocols} allow), an {@link UpstreamPool} per cluster. What
  * {@code ./h2relay serve} runs.
  *
- * <p>Backends are {@code h2c://} endpoints.
+ * <p>Backends are reached as {@code h2c://} (HTTP/2 with prior knowledge), {@code http://} (HTTP/1.1), {@code h2://}
+ * (HTTP/2 over TLS) or {@code https://} (TLS, HTTP/2 or HTTP/1.1 as ALPN settles).
  */
 public final class ProxyServer {
 
@@ -50,16 +50,20 @@ public final class ProxyServer {
      * Binds every listener of {@code config} and starts the pools. Completes once all listeners are bound, or fails
      * (with nothing left running) when one cannot be.
      *
-     * @throws IllegalArgumentException when the configuration asks for what this runtime does not speak: a backend
-     *     that is not {@code h2c://}
+     * @throws IllegalArgumentException when a cluster's TLS settings cannot be used (unreadable CA bundle or client
+     *     key)
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config) {
+        Map<String, TlsUpstreamConnect.Settings> upstreamTls = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
-            for (Endpoint e : c.endpoints()) {
-                if (e.scheme() != Endpoint.Scheme.H2C) {
-                    throw new IllegalArgumentException("cluster " + c.name() + ": endpoint " + e
-                            + " needs " + e.scheme().prefix() + "://, which the proxy cannot reach yet; use h2c://");
-                }
+            try {
+                upstreamTls.put(c.name(), TlsUpstreamConnect.Settings.of(c));
+            } catch (RuntimeException e) { // TlsConfigException: a CA bundle or client key that cannot be used
+                throw new IllegalArgumentException("cluster " + c.name() + ": " + e.getMessage(), e);
+            }
+            if (c.tls().insecure()) {
+                system.log().warn("cluster {}: TLS certificates of its backends are NOT verified (tls.insecure = true)",
+                        c.name());
             }
         }
         long instance = INSTANCES.incrementAndGet();
@@ -72,7 +76,7 @@ public final class ProxyServer {
                 ProxyContext.retainLimit(config), metrics, transport);
         Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
-            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c),
+            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c, upstreamTls.get(c.name())),
                     "h2relay-" + instance + "-pool-" + c.name(), Props.empty()));
         }
         ProxyContext pc = new ProxyContext(base.router(), Map.copyOf(pools), base.forwarding(), base.flow(),
