@@ -162,8 +162,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             x.end = true;
             streams.put(x.id, x);
             touch(x);
-            pc.metrics().request();
-            dispatch();
+            dispatch(); // counted as a request by the HTTP/1.1 side that received it
         }
         io.flush();
         updateIdleTimer();

@@ -118,7 +118,7 @@ final class Exchange {
      */
     record Unavailable(boolean noHealthyEndpoint) implements ToStream {}
 
-    // ---- to a DownstreamConnection ----------------------------------------------------------------------------
+    // ---- to a client connection (DownstreamConnection, Http1Downstream) ------------------------------------------
 
     sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal,
             Http1Downstream.Internal {}
