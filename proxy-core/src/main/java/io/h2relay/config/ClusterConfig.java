@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param idleTimeout an upstream connection with no stream for this long is closed; {@link Duration#ZERO} keeps it
  * @param requestTimeout from the end of the request to the response head; past it the client gets 504.
  *     {@link Duration#ZERO} waits forever. A route's {@code timeout} overrides it
+ * @param tls how {@code h2://} and {@code https://} endpoints are verified and named
  */
 public record ClusterConfig(
         String name,
@@ -27,7 +28,8 @@ public record ClusterConfig(
         int maxPendingRequests,
         Duration connectTimeout,
         Duration idleTimeout,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        UpstreamTlsConfig tls) {
 
     /** How a request picks an endpoint. */
     public enum LoadBalancing {
@@ -45,6 +47,14 @@ public record ClusterConfig(
         }
     }
 
+    /** A cluster with the default TLS settings. */
+    public ClusterConfig(String name, List<Endpoint> endpoints, LoadBalancing loadBalancing,
+            int maxConnectionsPerEndpoint, int maxConcurrentStreams, int maxPendingRequests, Duration connectTimeout,
+            Duration idleTimeout, Duration requestTimeout) {
+        this(name, endpoints, loadBalancing, maxConnectionsPerEndpoint, maxConcurrentStreams, maxPendingRequests,
+                connectTimeout, idleTimeout, requestTimeout, UpstreamTlsConfig.DEFAULT);
+    }
+
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
         endpoints = List.copyOf(endpoints);
@@ -52,6 +62,7 @@ public record ClusterConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(tls, "tls");
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no endpoints");
         }

@@ -134,9 +134,39 @@ final class ConfigParser {
                     s.integer("max-pending-requests", 0, MAX_INT),
                     s.duration("connect-timeout", false),
                     s.duration("idle-timeout", true),
-                    s.duration("request-timeout", true)));
+                    s.duration("request-timeout", true),
+                    upstreamTls(s.section("tls"))));
         }
         return out;
+    }
+
+    private static UpstreamTlsConfig upstreamTls(Section s) {
+        Optional<Section.Item> ca = s.optionalItem("ca-file");
+        Optional<Section.Item> certificate = s.optionalItem("certificate-file");
+        Optional<Section.Item> key = s.optionalItem("key-file");
+        Optional<String> serverName = s.optionalString("server-name");
+        boolean insecure = s.bool("insecure");
+        if (insecure && ca.isPresent()) {
+            throw Section.fail(s.item("insecure"), "insecure trusts every certificate: remove ca-file or insecure");
+        }
+        if (certificate.isPresent() != key.isPresent()) {
+            throw Section.fail(certificate.orElseGet(() -> key.get()),
+                    "a client certificate needs both certificate-file and key-file");
+        }
+        if (serverName.isPresent() && (serverName.get().isBlank() || serverName.get().contains(":"))) {
+            throw Section.fail(s.item("server-name"), "expected a host name, got '" + serverName.get() + "'");
+        }
+        return new UpstreamTlsConfig(ca.map(ConfigParser::readablePath).orElse(null), serverName.orElse(null),
+                insecure, certificate.map(ConfigParser::readablePath).orElse(null),
+                key.map(ConfigParser::readablePath).orElse(null));
+    }
+
+    private static java.nio.file.Path readablePath(Section.Item it) {
+        java.nio.file.Path p = Section.convert(it, java.nio.file.Path::of);
+        if (!java.nio.file.Files.isReadable(p)) {
+            throw Section.fail(it, "cannot read " + p.toAbsolutePath());
+        }
+        return p;
     }
 
     private static List<Endpoint> endpoints(Section s) {

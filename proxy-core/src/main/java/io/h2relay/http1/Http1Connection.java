@@ -101,6 +101,15 @@ public final class Http1Connection {
         return (theirState == DONE || theirState == MUST_CLOSE) && reader.buffered() >= maxBufferedInput;
     }
 
+    /**
+     * True while the codec holds input it could not consume yet (a partial line). Body events of the next
+     * {@link #receiveData} call are then views of the codec's own buffer, which it reuses: a caller that keeps them
+     * past its next call into this connection copies them; otherwise they are views of the caller's buffer.
+     */
+    public boolean holdsInput() {
+        return reader.buffered() > 0;
+    }
+
     // ---- input
 
     /**

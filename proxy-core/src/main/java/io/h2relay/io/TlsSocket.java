@@ -29,7 +29,8 @@ import org.apache.pekko.util.ByteString;
  *   <li>Writes: each write is encrypted at once and handed to the raw socket, whose outbox joins everything written
  *       while a raw write is in flight into the next one, so coalescing is kept. {@link #pendingBytes()} counts
  *       ciphertext waiting there (a record adds 22 to 29 bytes per 16 KiB).</li>
- *   <li>Endings: {@link #close()} and {@link #shutdownOutput()} send close_notify (RFC 8446 §6.1) before FIN. The
+ *   <li>Endings: {@link #close()} and {@link #shutdownOutput()} send close_notify (RFC 8446 §6.1) before FIN (when
+ *       plaintext written early still waits for the handshake, after the handshake and that plaintext). The
  *       peer's close_notify is {@link SocketEvent.PeerClosed} (after any plaintext of the same read); a FIN without it
  *       after the handshake is PeerClosed too (a truncation, which the protocol above notices by its own framing);
  *       a FIN during the handshake, a failed handshake or a fatal alert is {@link Failed} with the cause. On a TLS
@@ -49,6 +50,12 @@ public final class TlsSocket implements Socket {
     /** After close(), abort() or a TLS failure: reads are no longer decrypted. */
     private boolean discarding;
     private boolean outputClosed;
+    /** Plaintext was written before the handshake finished (it waits inside the session). */
+    private boolean heldPlaintext;
+    /** A close ({@link #CLOSE}) or half-close ({@link #SHUTDOWN}) asked for before the handshake finished. */
+    private int deferredClose;
+    private static final int SHUTDOWN = 1;
+    private static final int CLOSE = 2;
     /** A TLS failure waiting to be reported when the transport finishes. */
     private Throwable failure;
     private boolean finished;
@@ -119,6 +126,16 @@ public final class TlsSocket implements Socket {
         writeOutput(); // handshake flights, session tickets, key update answers
         if (!handshakeSignalled && session.handshakeComplete()) {
             handshakeSignalled = true;
+            if (deferredClose != 0) {
+                // The held plaintext left with the handshake's end (above); now the close asked for meanwhile.
+                int how = deferredClose;
+                deferredClose = 0;
+                if (how == CLOSE) {
+                    close();
+                } else {
+                    shutdownOutput();
+                }
+            }
             handler.accept(client ? connected : SocketEvent.WRITABLE);
         }
         boolean delivered = false;
@@ -193,8 +210,11 @@ public final class TlsSocket implements Socket {
 
     @Override
     public void write(ByteString bytes) {
-        if (outputClosed || bytes.isEmpty()) {
+        if (outputClosed || deferredClose != 0 || bytes.isEmpty()) {
             return;
+        }
+        if (!session.handshakeComplete()) {
+            heldPlaintext = true;
         }
         ByteBuffer ciphertext;
         try {
@@ -227,6 +247,9 @@ public final class TlsSocket implements Socket {
 
     @Override
     public void shutdownOutput() {
+        if (deferUntilHandshake(SHUTDOWN)) {
+            return;
+        }
         if (!outputClosed) {
             outputClosed = true;
             session.closeOutbound();
@@ -237,9 +260,24 @@ public final class TlsSocket implements Socket {
 
     @Override
     public void close() {
+        if (deferUntilHandshake(CLOSE)) {
+            return;
+        }
         discarding = true;
         shutdownOutput();
         raw.close();
+    }
+
+    /**
+     * Plaintext written before the handshake finished can only be encrypted after it: a close asked for meanwhile
+     * waits for the handshake (bounded by the owner's close timer and {@link #abort()}), so those bytes are not lost.
+     */
+    private boolean deferUntilHandshake(int how) {
+        if (session.handshakeComplete() || !heldPlaintext || failure != null || outputClosed) {
+            return false;
+        }
+        deferredClose = Math.max(deferredClose, how);
+        return true;
     }
 
     @Override

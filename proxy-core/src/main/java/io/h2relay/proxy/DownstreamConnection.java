@@ -6,7 +6,6 @@ import io.h2relay.engine.H2Error;
 import io.h2relay.engine.StreamState;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
-import io.h2relay.io.Accepted;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.io.TlsSocket;
@@ -22,8 +21,6 @@ import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.tls.H2Security;
-import io.h2relay.tls.ServerTls;
-import io.h2relay.tls.TlsException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,41 +129,48 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
     private boolean securityChecked;
 
-    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
-        return create(accepted, pc, null);
+    /**
+     * HTTP/2 with prior knowledge (or ALPN "h2"), chosen by {@link ConnectionFront} on an attached socket. The caller
+     * then hands over the bytes read so far through {@link #onNet} (which also resumes reading).
+     */
+    static DownstreamConnection prior(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
+            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client) {
+        H2Connection engine = new H2Connection(pc.serverEngine());
+        EngineSettings.start(engine, pc.flow());
+        return new DownstreamConnection(ctx, timers, pc, engine, socket, client, null);
     }
 
-    /** {@code tls}: the listener's TLS (null: cleartext); the connection then speaks HTTP/2 over TLS. */
-    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, ServerTls tls) {
-        return Behaviors.setup(ctx -> {
-            Socket raw = accepted.attach(ctx, Net::new);
-            Socket socket = raw;
-            if (tls != null) {
-                try {
-                    socket = TlsSocket.server(raw, tls.newSession());
-                } catch (TlsException e) {
-                    ctx.getLog().warn("cannot start TLS for {}: {}", accepted.remoteAddress(), e.getMessage());
-                    raw.abort();
-                    return Behaviors.stopped();
-                }
-            }
-            Socket s = socket;
-            return Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, s, accepted, pc));
-        });
+    /**
+     * An h2c Upgrade (RFC 7540 §3.2) that the HTTP/1.1 connection has answered with 101: {@code engine} was started
+     * with {@link H2Connection#initiateUpgradeConnection} and the upgraded request {@code head} (HTTP/2 fields, no
+     * body) becomes stream 1, half-closed (remote). The caller then feeds the bytes that followed the request through
+     * {@link #onNet}.
+     */
+    static DownstreamConnection upgraded(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
+            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client, H2Connection engine,
+            List<Header> head) {
+        return new DownstreamConnection(ctx, timers, pc, engine, socket, client, head);
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            Socket socket, Accepted accepted, ProxyContext pc) {
+            ProxyContext pc, H2Connection engine, Socket socket, ForwardingHeaders.ClientConnection client,
+            List<Header> upgradedHead) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
-        this.engine = new H2Connection(pc.serverEngine());
+        this.engine = engine;
         this.io = new EngineSocket(engine, socket);
+        this.client = client;
         this.securityChecked = !(socket instanceof TlsSocket);
-        this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
-                socket instanceof TlsSocket ? "https" : "http", "2");
         pc.metrics().connectionOpened(true);
-        EngineSettings.start(engine, pc.flow());
+        if (upgradedHead != null) {
+            Entry x = new Entry(1);
+            x.head = upgradedHead;
+            x.end = true;
+            streams.put(x.id, x);
+            touch(x);
+            dispatch(); // counted as a request by the HTTP/1.1 side that received it
+        }
         io.flush();
         updateIdleTimer();
     }
@@ -199,7 +203,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     // ---- socket -------------------------------------------------------------------------------------------------
 
-    private Behavior<ToDownstream> onNet(SocketEvent e) {
+    /** One plaintext socket event (after {@link io.h2relay.io.Socket#inbound}). */
+    Behavior<ToDownstream> onNet(SocketEvent e) {
         if ((e instanceof SocketEvent.Received || e instanceof SocketEvent.Writable) && refuseInadequateTls()) {
             return this;
         }

@@ -34,6 +34,20 @@ public final class EngineSettings {
      */
     public static void start(H2Connection engine, FlowControlConfig flow) {
         engine.initiateConnection();
+        openConnectionWindow(engine, flow);
+    }
+
+    /**
+     * The server side of an h2c Upgrade (RFC 7540 §3.2): the client's {@code HTTP2-Settings} value takes effect as its
+     * first SETTINGS and stream 1 is the upgraded request. Throws (before anything is queued) when the value is not
+     * valid, so the caller can still decline the upgrade.
+     */
+    public static void startUpgraded(H2Connection engine, FlowControlConfig flow, String http2Settings) {
+        engine.initiateUpgradeConnection(http2Settings);
+        openConnectionWindow(engine, flow);
+    }
+
+    private static void openConnectionWindow(H2Connection engine, FlowControlConfig flow) {
         int increment = flow.connectionWindow() - FlowControlConfig.INITIAL_CONNECTION_WINDOW;
         if (increment > 0) {
             engine.incrementFlowControlWindow(increment, 0);

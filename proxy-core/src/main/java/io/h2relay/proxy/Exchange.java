@@ -58,7 +58,9 @@ final class Exchange {
         /** The connection broke while the exchange was in flight. */
         LOST,
         /** The backend's engine refused our request head. */
-        REJECTED
+        REJECTED,
+        /** An extended CONNECT (RFC 8441) to an HTTP/2 backend that did not enable it. */
+        NO_EXTENDED_CONNECT
     }
 
     // ---- to a Stream ------------------------------------------------------------------------------------------
@@ -78,8 +80,17 @@ final class Exchange {
     /** From the downstream connection: the client reset the stream, or the connection is gone. */
     record ClientReset(int errorCode) implements ToStream {}
 
-    /** From an upstream connection: the request now travels as stream {@code streamId} of {@code upstream}. */
-    record Attached(ActorRef<ToUpstream> upstream, int streamId) implements ToStream {}
+    /**
+     * From an upstream connection: the request now travels as stream {@code streamId} of {@code upstream}.
+     *
+     * @param protocolVersion the backend's HTTP version as {@code via} writes it: "2", "1.1"
+     */
+    record Attached(ActorRef<ToUpstream> upstream, int streamId, String protocolVersion) implements ToStream {
+
+        Attached(ActorRef<ToUpstream> upstream, int streamId) {
+            this(upstream, streamId, "2");
+        }
+    }
 
     /** From an upstream connection: more of the response. */
     record ResponseData(ResponsePart part) implements ToStream {}
@@ -107,9 +118,10 @@ final class Exchange {
      */
     record Unavailable(boolean noHealthyEndpoint) implements ToStream {}
 
-    // ---- to a DownstreamConnection ----------------------------------------------------------------------------
+    // ---- to a client connection (DownstreamConnection, Http1Downstream) ------------------------------------------
 
-    sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal {}
+    sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal,
+            Http1Downstream.Internal {}
 
     /** From a Stream: send this much of the response on {@code streamId}. */
     record Respond(int streamId, ResponsePart part) implements ToDownstream {}
@@ -125,7 +137,8 @@ final class Exchange {
 
     // ---- to an UpstreamConnection -----------------------------------------------------------------------------
 
-    sealed interface ToUpstream permits Open, Send, ResponseConsumed, Prioritize, Cancel, UpstreamConnection.Internal {}
+    sealed interface ToUpstream permits Open, Send, ResponseConsumed, Prioritize, Cancel, UpstreamConnection.Internal,
+            Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal {}
 
     /** From the pool: open a stream for this request; {@code first} is what the Stream had of the body so far. */
     record Open(ActorRef<ToStream> stream, List<Header> head, RequestPart first) implements ToUpstream {}

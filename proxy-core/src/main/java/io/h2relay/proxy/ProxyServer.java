@@ -1,7 +1,6 @@
 package io.h2relay.proxy;
 
 import io.h2relay.config.ClusterConfig;
-import io.h2relay.config.Endpoint;
 import io.h2relay.config.ListenerConfig;
 import io.h2relay.config.ProxyConfig;
 import io.h2relay.io.Binding;
@@ -24,11 +23,15 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 
 /**
- * The reverse proxy of one configuration: a {@link Listener} per configured listener, a {@link DownstreamConnection}
- * per client connection, an {@link UpstreamPool} per cluster. What {@code ./h2relay serve} runs.
+ * The reverse proxy of one configuration: a {@link Listener} per configured listener, a {@link ConnectionFront} per
+ * client connection (which becomes a {@link DownstreamConnection} for HTTP/2 or an {@link Http1Downstream} for
+ * HTTP/1.1, as the listener's {@code protocols} allow), an {@link UpstreamPool} per cluster. What
+ * {@code ./h2relay serve} runs.
  *
- * <p>Client connections speak HTTP/2 with prior knowledge (h2c), or HTTP/2 over TLS on a listener with a {@code tls}
- * section (its certificates reloaded by a {@link CertificateReloader}); backends are {@code h2c://} endpoints.
+ * <p>A listener with a {@code tls} section wraps every connection in TLS ({@link ListenerRuntime} carries its
+ * {@link io.h2relay.tls.ServerTls}); its certificates are reloaded by a {@link CertificateReloader}. Backends are
+ * reached as {@code h2c://} (HTTP/2 with prior knowledge), {@code http://} (HTTP/1.1), {@code h2://}
+ * (HTTP/2 over TLS) or {@code https://} (TLS, HTTP/2 or HTTP/1.1 as ALPN settles).
  */
 public final class ProxyServer {
 
@@ -55,22 +58,20 @@ public final class ProxyServer {
      * Binds every listener of {@code config} and starts the pools. Completes once all listeners are bound, or fails
      * (with nothing left running) when one cannot be.
      *
-     * @throws IllegalArgumentException when the configuration asks for what this runtime does not speak: a backend
-     *     that is not {@code h2c://}, or a listener without {@code h2c}
+     * @throws IllegalArgumentException when a cluster's TLS settings cannot be used (unreadable CA bundle or client
+     *     key)
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config) {
+        Map<String, TlsUpstreamConnect.Settings> upstreamTls = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
-            for (Endpoint e : c.endpoints()) {
-                if (e.scheme() != Endpoint.Scheme.H2C) {
-                    throw new IllegalArgumentException("cluster " + c.name() + ": endpoint " + e
-                            + " needs " + e.scheme().prefix() + "://, which the proxy cannot reach yet; use h2c://");
-                }
+            try {
+                upstreamTls.put(c.name(), TlsUpstreamConnect.Settings.of(c));
+            } catch (RuntimeException e) { // TlsConfigException: a CA bundle or client key that cannot be used
+                throw new IllegalArgumentException("cluster " + c.name() + ": " + e.getMessage(), e);
             }
-        }
-        for (ListenerConfig l : config.listeners()) {
-            if (!l.protocols().contains(ListenerConfig.Protocol.H2C)) {
-                throw new IllegalArgumentException("listener " + l.name() + " must accept h2c: HTTP/1.1 clients are "
-                        + "not served yet");
+            if (c.tls().insecure()) {
+                system.log().warn("cluster {}: TLS certificates of its backends are NOT verified (tls.insecure = true)",
+                        c.name());
             }
         }
         // Certificates load first: a listener that cannot get its certificate fails the start, naming the file.
@@ -90,7 +91,7 @@ public final class ProxyServer {
                 ProxyContext.retainLimit(config), metrics, transport);
         Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
-            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c),
+            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c, upstreamTls.get(c.name())),
                     "h2relay-" + instance + "-pool-" + c.name(), Props.empty()));
         }
         ProxyContext pc = new ProxyContext(base.router(), Map.copyOf(pools), base.forwarding(), base.flow(),
@@ -104,7 +105,7 @@ public final class ProxyServer {
             io.h2relay.tls.ServerTls serverTls = listenerTls == null ? null : listenerTls.serverTls();
             listeners.add(system.systemActorOf(
                     Listener.create(transport, new InetSocketAddress(l.host(), l.port()), bound,
-                            accepted -> DownstreamConnection.create(accepted, pc, serverTls)),
+                            accepted -> ConnectionFront.create(accepted, pc, new ListenerRuntime(l, serverTls))),
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }

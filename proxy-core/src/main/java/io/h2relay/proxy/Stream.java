@@ -68,6 +68,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private List<Header> upstreamHead;
     private ActorRef<ToUpstream> upstream;
     private int upstreamId;
+    private String upstreamVersion = "2";
     private int attempt;
     private boolean afterConnectFailure;
 
@@ -213,6 +214,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private Behavior<ToStream> onAttached(Attached a) {
         upstream = a.upstream();
         upstreamId = a.streamId();
+        upstreamVersion = a.protocolVersion();
         RequestPart part = pending.take();
         if (!part.isEmpty()) {
             upstream.tell(new Send(upstreamId, part));
@@ -295,7 +297,7 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (head != null) {
             responseStarted = true;
             timers.cancel(Timeout.INSTANCE);
-            head = route.responseHeaders().apply(pc.forwarding().response(head, "2"));
+            head = route.responseHeaders().apply(pc.forwarding().response(head, upstreamVersion));
         }
         List<Header> trailers = part.trailers() == null ? null
                 : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
@@ -351,6 +353,10 @@ final class Stream extends AbstractBehavior<ToStream> {
                     return Behaviors.stopped();
                 }
                 return localResponse(502, "backend connection lost\n");
+            }
+            case NO_EXTENDED_CONNECT -> {
+                return localResponse(502, "the backend does not accept WebSocket over HTTP/2 "
+                        + "(no SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441)\n");
             }
             default -> {
                 return localResponse(502, "the backend refused the request\n");

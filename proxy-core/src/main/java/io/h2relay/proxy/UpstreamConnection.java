@@ -133,12 +133,22 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
             ClusterConfig cluster) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new UpstreamConnection(ctx, t, pc, pool, endpoint,
-                cluster)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new UpstreamConnection(ctx, t, pc, pool, cluster,
+                pc.transport().connect(ctx, new InetSocketAddress(endpoint.host(), endpoint.port()),
+                        cluster.connectTimeout(), Net::new))));
+    }
+
+    /**
+     * Takes over a socket whose TLS handshake chose h2 ({@link TlsUpstreamConnect}); its events arrive as {@link Net}.
+     * Hand it the {@code Connected} event through {@link #onSocketEvent}.
+     */
+    static UpstreamConnection over(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
+            ActorRef<ToPool> pool, ClusterConfig cluster, io.h2relay.io.Socket socket) {
+        return new UpstreamConnection(ctx, timers, pc, pool, cluster, socket);
     }
 
     private UpstreamConnection(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
-            ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster) {
+            ActorRef<ToPool> pool, ClusterConfig cluster, io.h2relay.io.Socket socket) {
         super(ctx);
         this.pc = pc;
         this.pool = pool;
@@ -146,8 +156,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         this.timers = timers;
         this.capacity = cluster.maxConcurrentStreams();
         this.engine = new H2Connection(pc.clientEngine());
-        InetSocketAddress remote = new InetSocketAddress(endpoint.host(), endpoint.port());
-        this.io = new EngineSocket(engine, pc.transport().connect(ctx, remote, cluster.connectTimeout(), Net::new));
+        this.io = new EngineSocket(engine, socket);
         pc.metrics().connectionOpened(false);
         EngineSettings.start(engine, pc.flow());
         io.flush(); // held by the socket until the connection is up
@@ -241,6 +250,11 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void open(Open o) {
+        if (!engine.remoteSettings().enableConnectProtocol() && hasProtocol(o.head())) {
+            // RFC 8441 §3: extended CONNECT only to a server that sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1.
+            bounce(o, Failure.NO_EXTENDED_CONNECT);
+            return;
+        }
         RequestPart first = o.first();
         boolean endWithHead = first.end() && first.bytes() == 0 && first.trailers() == null;
         int id;
@@ -265,6 +279,15 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (!endWithHead) {
             sendPart(x, first);
         }
+    }
+
+    private static boolean hasProtocol(List<Header> head) {
+        for (Header h : head) {
+            if (h.name().equals(":protocol")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sendPart(Entry x, RequestPart part) {
@@ -310,6 +333,11 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     // ---- socket and engine events ---------------------------------------------------------------------------------
+
+    /** One event that already passed the socket's layers (for the actor this behaviour took over from). */
+    Behavior<ToUpstream> onSocketEvent(SocketEvent e) {
+        return onNet(e);
+    }
 
     private Behavior<ToUpstream> onNet(SocketEvent e) {
         if (e instanceof SocketEvent.Received r) {

@@ -62,6 +62,11 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         final List<Conn> connections = new ArrayList<>();
         int failures;
         long unhealthyUntil;
+        /**
+         * Streams a new connection is assumed to carry until it says: what the endpoint's last connection reported
+         * (so an https:// endpoint that answered with HTTP/1.1 once gets one request per new connection).
+         */
+        int initialCapacity;
 
         EndpointState(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -98,15 +103,27 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
     private int next;
 
+    private final TlsUpstreamConnect.Settings tls;
+
     static Behavior<ToPool> create(ProxyContext pc, ClusterConfig cluster) {
-        return Behaviors.setup(ctx -> new UpstreamPool(ctx, pc, cluster));
+        return create(pc, cluster, TlsUpstreamConnect.Settings.of(cluster));
     }
 
-    private UpstreamPool(ActorContext<ToPool> ctx, ProxyContext pc, ClusterConfig cluster) {
+    /** {@code tls}: for the cluster's h2:// and https:// endpoints; null when it has none. */
+    static Behavior<ToPool> create(ProxyContext pc, ClusterConfig cluster, TlsUpstreamConnect.Settings tls) {
+        return Behaviors.setup(ctx -> new UpstreamPool(ctx, pc, cluster, tls));
+    }
+
+    private UpstreamPool(ActorContext<ToPool> ctx, ProxyContext pc, ClusterConfig cluster,
+            TlsUpstreamConnect.Settings tls) {
         super(ctx);
         this.pc = pc;
         this.cluster = cluster;
+        this.tls = tls;
         this.endpoints = cluster.endpoints().stream().map(EndpointState::new).toArray(EndpointState[]::new);
+        for (EndpointState e : endpoints) {
+            e.initialCapacity = e.endpoint.scheme() == Endpoint.Scheme.HTTP ? 1 : cluster.maxConcurrentStreams();
+        }
     }
 
     @Override
@@ -118,6 +135,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
                     if (c != null) {
                         c.capacity = r.capacity();
                         c.endpoint.failures = 0;
+                        c.endpoint.initialCapacity = r.capacity();
                     }
                     return drainPending();
                 })
@@ -192,10 +210,15 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     }
 
     private Conn open(EndpointState e) {
-        ActorRef<ToUpstream> ref = getContext().spawnAnonymous(
-                UpstreamConnection.create(pc, getContext().getSelf(), e.endpoint, cluster));
+        ActorRef<ToPool> self = getContext().getSelf();
+        Behavior<ToUpstream> connection = switch (e.endpoint.scheme()) {
+            case H2C -> UpstreamConnection.create(pc, self, e.endpoint, cluster);
+            case HTTP -> Http1UpstreamConnection.create(pc, self, e.endpoint, cluster);
+            case H2, HTTPS -> TlsUpstreamConnect.create(pc, self, e.endpoint, cluster, tls);
+        };
+        ActorRef<ToUpstream> ref = getContext().spawnAnonymous(connection);
         getContext().watchWith(ref, new ConnectionGone(ref));
-        Conn c = new Conn(ref, e, cluster.maxConcurrentStreams());
+        Conn c = new Conn(ref, e, e.initialCapacity);
         e.connections.add(c);
         connections.put(ref, c);
         return c;

@@ -6,14 +6,15 @@ import java.util.List;
  * Malformed requests that open request-smuggling doors (RFC 9112 §11.2, the CL.TE / TE.CL / TE.TE families and
  * their obfuscations) or that a strict parser must refuse, each with the status the server answers and the
  * number of request heads reported before the error (a body-level error comes after its head). Every one of them
- * also closes the connection. Shared by the example test and the split-invariance property.
+ * also closes the connection. Shared by the example test, the split-invariance property and the proxy's
+ * end-to-end smuggling test (io.h2relay.proxy.Http1SmugglingTest).
  */
-final class SmugglingCases {
+public final class SmugglingCases {
 
     private SmugglingCases() {
     }
 
-    record Case(String name, String raw, int status, int headsBefore) {
+    public record Case(String name, String raw, int status, int headsBefore) {
         @Override
         public String toString() {
             return name;
@@ -23,7 +24,7 @@ final class SmugglingCases {
     private static final String GET = "GET / HTTP/1.1\r\nHost: a\r\n";
     private static final String POST = "POST / HTTP/1.1\r\nHost: a\r\n";
 
-    static final List<Case> ALL = List.of(
+    public static final List<Case> ALL = List.of(
             // CL.TE and TE.CL: a front end and a back end disagreeing about which framing field wins.
             c("CL.TE", POST + "Content-Length: 13\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nSMUGGLED", 400),
             c("TE.CL", POST + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n", 400),

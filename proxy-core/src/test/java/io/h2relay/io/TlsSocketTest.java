@@ -204,6 +204,32 @@ class TlsSocketTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void aCloseBeforeTheHandshakeFinishedWaitsForItSoEarlyBytesArrive(Kind kind) throws Exception {
+        TestProbe<Accepted> acceptor = KIT.createTestProbe();
+        Binding binding = transport(kind).bind(ANY_PORT, acceptor.ref()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try (java.net.Socket plain = new java.net.Socket()) {
+            plain.connect(binding.localAddress(), 5000);
+            plain.setSoTimeout(30_000);
+            TestProbe<SocketEvent> events = KIT.createTestProbe();
+            Accepted accepted = acceptor.receiveMessage(LONG);
+            KIT.spawn(tlsScripted(ctx -> {
+                Socket s = TlsSocket.server(accepted.attach(ctx, Net::new), serverSession());
+                s.write(ByteString.fromString("early")); // no handshake yet: held inside the session
+                s.close();
+                return s;
+            }, events.ref(), e -> false, null));
+            BlockingPeer peer = new BlockingPeer(plain, clientSession(trustingOurs()));
+            peer.handshake();
+            assertEquals("early", peer.readToEnd());
+            assertTrue(peer.tls.inboundClosed(), "close_notify followed the early bytes");
+            plain.close();
+            assertInstanceOf(Closed.class, events.receiveMessage(LONG));
+        }
+        binding.unbind();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void thePeersCloseNotifyIsPeerClosedAfterItsData(Kind kind) throws Exception {
         TestProbe<Accepted> acceptor = KIT.createTestProbe();
         Binding binding = transport(kind).bind(ANY_PORT, acceptor.ref()).toCompletableFuture().get(5, TimeUnit.SECONDS);

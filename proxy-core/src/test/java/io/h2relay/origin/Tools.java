@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class Tools {
 
     private static final Map<String, String> PACKAGES = Map.of("curl", "curl", "nghttp", "nghttp2-client",
-            "h2load", "nghttp2-client", "nghttpd", "nghttp2-server");
+            "h2load", "nghttp2-client", "nghttpd", "nghttp2-server", "nginx", "nginx-light");
 
     private Tools() {}
 

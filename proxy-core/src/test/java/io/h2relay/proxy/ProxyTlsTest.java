@@ -87,6 +87,39 @@ class ProxyTlsTest {
     }
 
     @Test
+    void curlHttp11OverTlsGetsHttp11ByAlpn() throws Exception {
+        ProxyServer proxy = proxy("self-signed = true");
+        try {
+            Tools.Result r = Tools.run(60, "curl", "-sS", "-k", "--http1.1", "--max-time", "30", "-w",
+                    "\n%{http_version} %{http_code}", url(proxy, "/headers"), url(proxy, "/"));
+            assertEquals(0, r.exit(), r.stderr());
+            assertTrue(r.out().contains("\"x-forwarded-proto\": \"https\""), r.out());
+            assertTrue(r.out().endsWith("h2relay origin\n\n1.1 200"), r.out());
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
+    void withoutAlpnTheFirstBytesDecide() throws Exception {
+        ProxyServer proxy = proxy("self-signed = true");
+        SSLContext context = TestCertificates.trusting(selfSignedCertificate());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
+                proxy.address("secure").getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.startHandshake();
+            assertEquals("", socket.getApplicationProtocol(), "no ALPN offered, none chosen");
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.endsWith("h2relay origin\n"), answer);
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
     void jdkHttpClientSpeaksHttp2OverTlsTrustingTheSelfSignedCertificate() throws Exception {
         ProxyServer proxy = proxy("self-signed = true");
         try {

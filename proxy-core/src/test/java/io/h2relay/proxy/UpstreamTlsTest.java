@@ -1,0 +1,154 @@
+package io.h2relay.proxy;
+
+import static io.h2relay.proxy.ProxyFixture.base;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.h2relay.origin.Tools;
+import io.h2relay.tls.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backends over TLS: nghttpd with TLS as an {@code h2://} (and {@code https://}) backend, nginx with TLS and no
+ * HTTP/2 as an {@code https://} backend that ALPN settles on http/1.1; certificate verification against a CA file,
+ * the system store, {@code insecure}, and {@code server-name}.
+ */
+class UpstreamTlsTest {
+
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final byte[] FILE = new byte[4 << 20];
+    private static Process nghttpd;
+    private static int nghttpdPort;
+    private static Nginx nginx;
+    private static ProxyServer proxy;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SelfSignedCertificate.Stored cert = SelfSignedCertificate.loadOrCreate(dir.resolve("pki"));
+        Path docroot = Files.createDirectories(dir.resolve("docroot"));
+        new Random(5).nextBytes(FILE);
+        Files.write(docroot.resolve("file.bin"), FILE);
+        Files.writeString(docroot.resolve("hello.txt"), "hello over h2\n");
+        nghttpdPort = ProxyFixture.freePort();
+        nghttpd = Tools.start("nghttpd", "--echo-upload", "-a", "127.0.0.1", "-d", docroot.toString(),
+                Integer.toString(nghttpdPort), cert.keyFile().toString(), cert.certificateFile().toString());
+        awaitListening(nghttpdPort);
+        nginx = new Nginx(dir.resolve("nginx"), " ssl", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        location = /who { return 200 "$ssl_protocol sni=$ssl_server_name $server_protocol\\n"; }
+                """.formatted(cert.certificateFile(), cert.keyFile()));
+        String ca = "tls.ca-file = \"" + cert.certificateFile() + "\"";
+        proxy = ProxyFixture.proxy(KIT, """
+                clusters {
+                  h2 { endpoints = ["h2://127.0.0.1:%1$d"], %3$s }
+                  https-h2 { endpoints = ["https://127.0.0.1:%1$d"], %3$s }
+                  https-h1 { endpoints = ["https://localhost:%2$d"], %3$s }
+                  h2-to-h1-only { endpoints = ["h2://127.0.0.1:%2$d"], %3$s }
+                  untrusted { endpoints = ["h2://127.0.0.1:%1$d"] }
+                  insecure { endpoints = ["h2://127.0.0.1:%1$d"], tls.insecure = true }
+                  wrong-name { endpoints = ["h2://127.0.0.1:%1$d"], %3$s, tls.server-name = "other.example" }
+                  named { endpoints = ["https://127.0.0.1:%2$d"], %3$s, tls.server-name = "localhost" }
+                }
+                routes {
+                  h2 { path-prefix = "/h2", rewrite-prefix = "/", cluster = h2 }
+                  https-h2 { path-prefix = "/https-h2", rewrite-prefix = "/", cluster = https-h2 }
+                  https-h1 { path-prefix = "/https-h1", rewrite-prefix = "/", cluster = https-h1 }
+                  h2-to-h1-only { path-prefix = "/h2-to-h1-only", rewrite-prefix = "/", cluster = h2-to-h1-only }
+                  untrusted { path-prefix = "/untrusted", rewrite-prefix = "/", cluster = untrusted }
+                  insecure { path-prefix = "/insecure", rewrite-prefix = "/", cluster = insecure }
+                  wrong-name { path-prefix = "/wrong-name", rewrite-prefix = "/", cluster = wrong-name }
+                  named { path-prefix = "/named", rewrite-prefix = "/", cluster = named }
+                }
+                """.formatted(nghttpdPort, nginx.port, ca));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ProxyFixture.stop(proxy);
+        nghttpd.destroy();
+        nghttpd.waitFor(10, TimeUnit.SECONDS);
+        nginx.close();
+        KIT.shutdownTestKit();
+    }
+
+    private static void awaitListening(int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.onSpinWait(); // the server is starting; the port is the only sign
+            }
+        }
+        throw new AssertionError("nothing listens on " + port);
+    }
+
+    @Test
+    void nghttpdOverTlsServesAFileByteExact() throws Exception {
+        Tools.Result r = ProxyFixture.curlOk(base(proxy) + "/h2/file.bin");
+        assertEquals(Tools.sha256(FILE), Tools.sha256(r.stdout()));
+    }
+
+    @Test
+    void nghttpdOverTlsEchoesAnUploadByteExact() throws Exception {
+        byte[] upload = new byte[3 << 20];
+        new Random(9).nextBytes(upload);
+        try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+            int id = client.request(H2TestClient.post("x", "/h2/echo"), false);
+            client.send(id, upload, true);
+            H2TestClient.Response r = client.response(id);
+            assertEquals("200", r.status());
+            assertEquals(Tools.sha256(upload), Tools.sha256(r.body()));
+        }
+    }
+
+    @Test
+    void httpsChoosesH2WhenTheBackendOffersIt() throws Exception {
+        Tools.Result r = ProxyFixture.curlOk("-i", base(proxy) + "/https-h2/hello.txt");
+        assertTrue(r.out().toLowerCase().contains("via: 2 "), r.out());
+        assertTrue(r.out().endsWith("hello over h2\n"), r.out());
+    }
+
+    @Test
+    void httpsFallsBackToHttp11WhenAlpnSaysSoAndSendsSni() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Tools.Result r = ProxyFixture.curlOk("-i", base(proxy) + "/https-h1/who");
+            assertTrue(r.out().toLowerCase().contains("via: 1.1 "), r.out());
+            assertTrue(r.out().endsWith("sni=localhost HTTP/1.1\n"), r.out());
+        }
+    }
+
+    @Test
+    void aConfiguredServerNameIsSentAndVerified() throws Exception {
+        Tools.Result r = ProxyFixture.curlOk(base(proxy) + "/named/who");
+        assertTrue(r.out().endsWith("sni=localhost HTTP/1.1\n"), r.out());
+        assertEquals("502", ProxyFixture.status(base(proxy) + "/wrong-name/hello.txt"),
+                "the certificate does not name other.example");
+    }
+
+    @Test
+    void anH2EndpointThatCannotSpeakH2IsUnreachable() throws Exception {
+        assertEquals("502", ProxyFixture.status(base(proxy) + "/h2-to-h1-only/who"));
+    }
+
+    @Test
+    void aSelfSignedBackendIsRefusedUnlessTrustedOrInsecure() throws Exception {
+        assertEquals("502", ProxyFixture.status(base(proxy) + "/untrusted/hello.txt"));
+        assertEquals("200", ProxyFixture.status(base(proxy) + "/insecure/hello.txt"));
+    }
+}
