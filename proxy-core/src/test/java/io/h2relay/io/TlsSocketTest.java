@@ -132,6 +132,8 @@ class TlsSocketTest {
                 }
             }
             assertTrue(counts.receiveMessage(LONG) <= 2, "the first write, then the other 999 as one raw write");
+            conn.tell(new Run(Socket::close)); // the JDK's close waits for our close_notify
+            assertEquals(-1, client.socket.getInputStream().read());
         }
         binding.unbind();
     }
