@@ -76,7 +76,7 @@ public final class ProxyServer {
         Transport transport = Transport.fromConfig(system);
         ProxyContext base = new ProxyContext(Router.of(config), Map.of(),
                 new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),
-                EngineSettings.server(config.flowControl(), config.limits(), true),
+                EngineSettings.proxyServer(config.flowControl(), config.limits(), true),
                 EngineSettings.client(config.flowControl(), config.limits()),
                 ProxyContext.retainLimit(config), metrics, transport);
         Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();
