@@ -60,7 +60,7 @@ public final class ProxyServer {
             } catch (RuntimeException e) { // TlsConfigException: a CA bundle or client key that cannot be used
                 throw new IllegalArgumentException("cluster " + c.name() + ": " + e.getMessage(), e);
             }
-            if (c.tls().insecure()) {
+            if (c.tls().insecure() && upstreamTls.get(c.name()) != null) {
                 system.log().warn("cluster {}: TLS certificates of its backends are NOT verified (tls.insecure = true)",
                         c.name());
             }
