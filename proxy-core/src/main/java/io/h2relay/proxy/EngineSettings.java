@@ -23,6 +23,16 @@ public final class EngineSettings {
         return common(H2Configuration.builder(false), flow, limits).rfc7540Priorities(rfc7540Priorities).build();
     }
 
+    /**
+     * The proxy's client-facing engine: {@link #server} plus SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3), so HTTP/2
+     * clients may open WebSockets; the backend side maps them (HTTP/1.1 Upgrade, or extended CONNECT to an HTTP/2
+     * backend that enabled it too).
+     */
+    public static H2Configuration proxyServer(FlowControlConfig flow, EngineLimits limits, boolean rfc7540Priorities) {
+        return common(H2Configuration.builder(false), flow, limits).rfc7540Priorities(rfc7540Priorities)
+                .enableConnectProtocol(true).build();
+    }
+
     /** A backend-facing engine: no server push (RFC 9113 §8.4; a proxy has nowhere to send it). */
     public static H2Configuration client(FlowControlConfig flow, EngineLimits limits) {
         return common(H2Configuration.builder(true), flow, limits).enablePush(false).build();

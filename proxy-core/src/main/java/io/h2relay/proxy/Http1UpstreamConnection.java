@@ -437,7 +437,13 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 }
                 return Behaviors.stopped();
             }
-            if (x != null) {
+            if (x != null && x.tunnel && e instanceof SocketEvent.Closed) {
+                // Our FIN went first (the client ended its side): the backend's FIN ends the tunnel cleanly.
+                x.end = true;
+                x.touched = true;
+                dispatch(x);
+                retire(x);
+            } else if (x != null) {
                 lost(x);
             }
             while (!waiting.isEmpty()) {

@@ -69,7 +69,7 @@ public final class ProxyServer {
             } catch (RuntimeException e) { // TlsConfigException: a CA bundle or client key that cannot be used
                 throw new IllegalArgumentException("cluster " + c.name() + ": " + e.getMessage(), e);
             }
-            if (c.tls().insecure()) {
+            if (c.tls().insecure() && upstreamTls.get(c.name()) != null) {
                 system.log().warn("cluster {}: TLS certificates of its backends are NOT verified (tls.insecure = true)",
                         c.name());
             }
@@ -86,7 +86,7 @@ public final class ProxyServer {
         Transport transport = Transport.fromConfig(system);
         ProxyContext base = new ProxyContext(Router.of(config), Map.of(),
                 new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),
-                EngineSettings.server(config.flowControl(), config.limits(), true),
+                EngineSettings.proxyServer(config.flowControl(), config.limits(), true),
                 EngineSettings.client(config.flowControl(), config.limits()),
                 ProxyContext.retainLimit(config), metrics, transport);
         Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();

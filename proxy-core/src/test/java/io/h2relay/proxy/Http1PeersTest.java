@@ -170,4 +170,20 @@ class Http1PeersTest {
             ProxyFixture.stop(slow);
         }
     }
+
+    @Test
+    void theCommandLineUpstreamFlagTakesAnHttp1Url() throws Exception {
+        io.h2relay.config.ProxyConfig config = io.h2relay.config.ConfigLoader.fromCommandLine(
+                new io.h2relay.config.CommandLineOverrides(java.util.List.of("127.0.0.1:0"),
+                        java.util.List.of("http://127.0.0.1:" + nginx.port)));
+        ProxyServer cli = ProxyServer.start(KIT.system(), config).toCompletableFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            int port = cli.addresses().values().iterator().next().getPort();
+            Tools.Result r = ProxyFixture.curlOk("http://127.0.0.1:" + port + "/fixed");
+            assertEquals("fixed body\n", r.out());
+        } finally {
+            ProxyFixture.stop(cli);
+        }
+    }
 }

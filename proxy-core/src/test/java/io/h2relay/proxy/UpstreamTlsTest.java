@@ -151,4 +151,66 @@ class UpstreamTlsTest {
         assertEquals("502", ProxyFixture.status(base(proxy) + "/untrusted/hello.txt"));
         assertEquals("200", ProxyFixture.status(base(proxy) + "/insecure/hello.txt"));
     }
+
+    /** A self-signed EC client certificate (no EKU restriction, so OpenSSL accepts it for client auth), as PEM. */
+    private static Path[] clientCertificate(Path into) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=proxy-client");
+        java.time.Instant now = java.time.Instant.now();
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.valueOf(
+                now.toEpochMilli()), java.util.Date.from(now.minusSeconds(3600)),
+                java.util.Date.from(now.plusSeconds(86400)), name, pair.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
+                        "SHA256withECDSA").build(pair.getPrivate())));
+        Path certFile = into.resolve("client-cert.pem");
+        Path keyFile = into.resolve("client-key.pem");
+        for (Object[] w : new Object[][] {{certFile, cert},
+                {keyFile, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null)}}) {
+            java.io.StringWriter text = new java.io.StringWriter();
+            try (var pem = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+                pem.writeObject(w[1]);
+            }
+            Files.writeString((Path) w[0], text.toString());
+        }
+        return new Path[] {certFile, keyFile};
+    }
+
+    @Test
+    void aClientCertificateIsPresentedWhenTheBackendAsksForIt() throws Exception {
+        SelfSignedCertificate.Stored server = SelfSignedCertificate.loadOrCreate(dir.resolve("pki"));
+        Path[] client = clientCertificate(Files.createDirectories(dir.resolve("client")));
+        try (Nginx mtls = new Nginx(dir.resolve("nginx-mtls"), " ssl", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_client_certificate %s;
+                        ssl_verify_client on;
+                        location = /who { return 200 "verify=$ssl_client_verify dn=$ssl_client_s_dn\n"; }
+                """.formatted(server.certificateFile(), server.keyFile(), client[0]))) {
+            String ca = "tls.ca-file = \"" + server.certificateFile() + "\"";
+            ProxyServer p = ProxyFixture.proxy(KIT, """
+                    clusters {
+                      with-cert { endpoints = ["https://127.0.0.1:%1$d"], %2$s
+                                  tls { certificate-file = "%3$s", key-file = "%4$s" } }
+                      without { endpoints = ["https://127.0.0.1:%1$d"], %2$s }
+                    }
+                    routes {
+                      with-cert { path-prefix = "/with", rewrite-prefix = "/", cluster = with-cert }
+                      without { path-prefix = "/without", rewrite-prefix = "/", cluster = without }
+                    }
+                    """.formatted(mtls.port, ca, client[0], client[1]));
+            try {
+                Tools.Result r = ProxyFixture.curlOk(base(p) + "/with/who");
+                assertEquals("verify=SUCCESS dn=CN=proxy-client\n", r.out());
+                assertEquals("400", ProxyFixture.status(base(p) + "/without/who"),
+                        "nginx answers 400 when no required certificate was sent");
+            } finally {
+                ProxyFixture.stop(p);
+            }
+        }
+    }
 }
