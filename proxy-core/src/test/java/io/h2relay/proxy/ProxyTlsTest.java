@@ -268,6 +268,18 @@ class ProxyTlsTest {
         }
     }
 
+    @Test
+    void aCertificateFileThatDoesNotLoadFailsTheStartNamingListenerAndFile() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("broken"));
+        Path cert = Files.writeString(certs.resolve("cert.pem"), "not a certificate\n");
+        Path key = Files.writeString(certs.resolve("key.pem"), "not a key\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> proxy("certificates = [{ certificate-chain = \"%s\", private-key = \"%s\" }]"
+                        .formatted(cert, key)));
+        assertTrue(e.getMessage().startsWith("listener secure: "), e.getMessage());
+        assertTrue(e.getMessage().contains(cert.toString()), e.getMessage());
+    }
+
     // ---- certificate reload ---------------------------------------------------------------------------------
 
     @Test
