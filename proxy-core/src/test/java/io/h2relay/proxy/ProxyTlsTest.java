@@ -226,6 +226,26 @@ class ProxyTlsTest {
         }
     }
 
+    @Test
+    void optionalClientCertificatesLetClientsWithoutOneIn() throws Exception {
+        Path certs = dir.resolve("mtls-optional");
+        TestCertificates.Pair ca = TestCertificates.ca(certs, "client-ca");
+        TestCertificates.Pair bob = TestCertificates.client(certs, "bob", ca);
+        ProxyServer proxy = proxy("self-signed = true, client-certificates = optional, client-ca = \"%s\""
+                .formatted(ca.certificate()));
+        try {
+            String url = url(proxy, "/");
+            Tools.Result without = Tools.run(60, "curl", "-sS", "-k", "--http2", "--max-time", "30", url);
+            assertEquals(0, without.exit(), without.stderr());
+            Tools.Result with = Tools.run(60, "curl", "-sS", "-k", "--http2", "--max-time", "30", "--cert",
+                    bob.certificate().toString(), "--key", bob.key().toString(), url);
+            assertEquals(0, with.exit(), with.stderr());
+            assertEquals("h2relay origin\n", with.out());
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
     // ---- RFC 9113 §9.2.2 ------------------------------------------------------------------------------------
 
     @Test
