@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -328,32 +327,6 @@ class ProxyTlsTest {
             reload = reload(proxy);
             assertEquals(1, reload.get("secure").errors().size(), reload.toString());
             assertEquals("two.test", servedName(port, null), "a broken file keeps the certificate in use");
-        } finally {
-            ProxyFixture.stop(proxy);
-        }
-    }
-
-    @Test
-    void theReloadTimerPicksUpChangedFiles() throws Exception {
-        Path certs = dir.resolve("timer");
-        TestCertificates.Pair one = TestCertificates.selfSigned(certs, "one.test", TestCertificates.Key.SEC1_EC);
-        TestCertificates.Pair two = TestCertificates.selfSigned(certs, "two.test", TestCertificates.Key.SEC1_EC);
-        Path cert = Files.copy(one.certificate(), certs.resolve("live.pem"));
-        Path key = Files.copy(one.key(), certs.resolve("live.key"));
-        ProxyServer proxy = proxy("certificates = [{ certificate-chain = \"%s\", private-key = \"%s\" }], "
-                .formatted(cert, key) + "reload-interval = 100ms");
-        try {
-            int port = proxy.address("secure").getPort();
-            assertEquals("one.test", servedName(port, null));
-            Files.copy(two.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(two.certificate(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Instant deadline = Instant.now().plusSeconds(20);
-            String served = servedName(port, null);
-            while (!served.equals("two.test") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100); // the timer's period: nothing to wait on but the clock
-                served = servedName(port, null);
-            }
-            assertEquals("two.test", served, "the timer reloaded the changed files within 20 s");
         } finally {
             ProxyFixture.stop(proxy);
         }
