@@ -220,6 +220,16 @@ class ProxyTlsTest {
                     url);
             assertEquals(0, with.exit(), with.stderr());
             assertEquals("h2relay origin\n2 200", with.out());
+
+            // The same at the handshake, with openssl s_client (TLS 1.2: the refusal is part of the handshake).
+            String address = "127.0.0.1:" + proxy.address("secure").getPort();
+            Tools.Result refused = Tools.run(30, "openssl", "s_client", "-connect", address, "-tls1_2");
+            assertNotEquals(0, refused.exit(), refused.out());
+            assertTrue(refused.stderr().contains("alert"), refused.stderr());
+            Tools.Result accepted = Tools.run(30, "openssl", "s_client", "-connect", address, "-tls1_2", "-cert",
+                    alice.certificate().toString(), "-key", alice.key().toString());
+            assertEquals(0, accepted.exit(), accepted.stderr());
+            assertTrue(accepted.out().contains("Protocol  : TLSv1.2"), accepted.out());
         } finally {
             ProxyFixture.stop(proxy);
         }
