@@ -137,6 +137,11 @@ final class ConnectionFront extends AbstractBehavior<ToDownstream> {
         if (e instanceof SocketEvent.PeerClosed) {
             return close(); // nothing (or only part of a preface) came: there is no request to answer
         }
+        if (e instanceof SocketEvent.Failed f && socket.tlsSession() == null && listener.tls() != null) {
+            // Scanners and clients that distrust our certificate end here; the cause names the alert.
+            getContext().getLog().debug("listener {}: TLS handshake with {} failed: {}", listener.config().name(),
+                    remote, f.cause().getMessage());
+        }
         if (e instanceof SocketEvent.Closed || e instanceof SocketEvent.Failed) {
             return Behaviors.stopped();
         }

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -221,6 +220,36 @@ class ProxyTlsTest {
                     url);
             assertEquals(0, with.exit(), with.stderr());
             assertEquals("h2relay origin\n2 200", with.out());
+
+            // The same at the handshake, with openssl s_client (TLS 1.2: the refusal is part of the handshake).
+            String address = "127.0.0.1:" + proxy.address("secure").getPort();
+            Tools.Result refused = Tools.run(30, "openssl", "s_client", "-connect", address, "-tls1_2");
+            assertNotEquals(0, refused.exit(), refused.out());
+            assertTrue(refused.stderr().contains("alert"), refused.stderr());
+            Tools.Result accepted = Tools.run(30, "openssl", "s_client", "-connect", address, "-tls1_2", "-cert",
+                    alice.certificate().toString(), "-key", alice.key().toString());
+            assertEquals(0, accepted.exit(), accepted.stderr());
+            assertTrue(accepted.out().contains("Protocol  : TLSv1.2"), accepted.out());
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
+    @Test
+    void optionalClientCertificatesLetClientsWithoutOneIn() throws Exception {
+        Path certs = dir.resolve("mtls-optional");
+        TestCertificates.Pair ca = TestCertificates.ca(certs, "client-ca");
+        TestCertificates.Pair bob = TestCertificates.client(certs, "bob", ca);
+        ProxyServer proxy = proxy("self-signed = true, client-certificates = optional, client-ca = \"%s\""
+                .formatted(ca.certificate()));
+        try {
+            String url = url(proxy, "/");
+            Tools.Result without = Tools.run(60, "curl", "-sS", "-k", "--http2", "--max-time", "30", url);
+            assertEquals(0, without.exit(), without.stderr());
+            Tools.Result with = Tools.run(60, "curl", "-sS", "-k", "--http2", "--max-time", "30", "--cert",
+                    bob.certificate().toString(), "--key", bob.key().toString(), url);
+            assertEquals(0, with.exit(), with.stderr());
+            assertEquals("h2relay origin\n", with.out());
         } finally {
             ProxyFixture.stop(proxy);
         }
@@ -268,6 +297,18 @@ class ProxyTlsTest {
         }
     }
 
+    @Test
+    void aCertificateFileThatDoesNotLoadFailsTheStartNamingListenerAndFile() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("broken"));
+        Path cert = Files.writeString(certs.resolve("cert.pem"), "not a certificate\n");
+        Path key = Files.writeString(certs.resolve("key.pem"), "not a key\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> proxy("certificates = [{ certificate-chain = \"%s\", private-key = \"%s\" }]"
+                        .formatted(cert, key)));
+        assertTrue(e.getMessage().startsWith("listener secure: "), e.getMessage());
+        assertTrue(e.getMessage().contains(cert.toString()), e.getMessage());
+    }
+
     // ---- certificate reload ---------------------------------------------------------------------------------
 
     @Test
@@ -296,32 +337,6 @@ class ProxyTlsTest {
             reload = reload(proxy);
             assertEquals(1, reload.get("secure").errors().size(), reload.toString());
             assertEquals("two.test", servedName(port, null), "a broken file keeps the certificate in use");
-        } finally {
-            ProxyFixture.stop(proxy);
-        }
-    }
-
-    @Test
-    void theReloadTimerPicksUpChangedFiles() throws Exception {
-        Path certs = dir.resolve("timer");
-        TestCertificates.Pair one = TestCertificates.selfSigned(certs, "one.test", TestCertificates.Key.SEC1_EC);
-        TestCertificates.Pair two = TestCertificates.selfSigned(certs, "two.test", TestCertificates.Key.SEC1_EC);
-        Path cert = Files.copy(one.certificate(), certs.resolve("live.pem"));
-        Path key = Files.copy(one.key(), certs.resolve("live.key"));
-        ProxyServer proxy = proxy("certificates = [{ certificate-chain = \"%s\", private-key = \"%s\" }], "
-                .formatted(cert, key) + "reload-interval = 100ms");
-        try {
-            int port = proxy.address("secure").getPort();
-            assertEquals("one.test", servedName(port, null));
-            Files.copy(two.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(two.certificate(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Instant deadline = Instant.now().plusSeconds(20);
-            String served = servedName(port, null);
-            while (!served.equals("two.test") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100); // the timer's period: nothing to wait on but the clock
-                served = servedName(port, null);
-            }
-            assertEquals("two.test", served, "the timer reloaded the changed files within 20 s");
         } finally {
             ProxyFixture.stop(proxy);
         }
