@@ -4,10 +4,12 @@ import io.h2relay.config.ListenerConfig.Protocol;
 import io.h2relay.io.Accepted;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
+import io.h2relay.io.TlsSocket;
 import io.h2relay.proxy.DownstreamConnection.Drain;
 import io.h2relay.proxy.DownstreamConnection.Net;
 import io.h2relay.proxy.DownstreamConnection.Timer;
 import io.h2relay.proxy.Exchange.ToDownstream;
+import io.h2relay.tls.TlsException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,9 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The first behaviour of every accepted connection: it attaches the socket, reads until the protocol is known and
- * becomes (same actor) the HTTP/2 {@link DownstreamConnection} or the {@link Http1Downstream}, handing over every
- * byte read so far.
+ * The first behaviour of every accepted connection: it attaches the socket (behind {@link TlsSocket} on a TLS
+ * listener), reads until the protocol is known and becomes (same actor) the HTTP/2 {@link DownstreamConnection} or
+ * the {@link Http1Downstream}, handing over every byte read so far.
  *
  * <p>Selection: ALPN's "h2" or "http/1.1" decides when TLS negotiated one; otherwise the first bytes do. They are
  * HTTP/2 exactly when they start with the client connection preface (RFC 9113 §3.4), which may arrive split across
@@ -47,16 +49,30 @@ final class ConnectionFront extends AbstractBehavior<ToDownstream> {
     private boolean closing;
 
     static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, ListenerRuntime listener) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new ConnectionFront(ctx, t, accepted, pc, listener)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
+            Socket raw = accepted.attach(ctx, Net::new);
+            if (listener.tls() == null) {
+                return new ConnectionFront(ctx, t, accepted, raw, pc, listener);
+            }
+            try {
+                return new ConnectionFront(ctx, t, accepted, TlsSocket.server(raw, listener.tls().newSession()), pc,
+                        listener);
+            } catch (TlsException e) {
+                ctx.getLog().warn("listener {}: no TLS session for a connection: {}", listener.config().name(),
+                        e.getMessage());
+                raw.abort();
+                return Behaviors.stopped();
+            }
+        }));
     }
 
     private ConnectionFront(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, Accepted accepted,
-            ProxyContext pc, ListenerRuntime listener) {
+            Socket socket, ProxyContext pc, ListenerRuntime listener) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
         this.listener = listener;
-        this.socket = accepted.attach(ctx, Net::new);
+        this.socket = socket;
         this.remote = accepted.remoteAddress();
         this.local = accepted.localAddress();
         Duration idle = pc.timeouts().idle();
