@@ -224,6 +224,28 @@ class Http1EdgesTest {
         }
     }
 
+    @Test
+    void aWebsocketHandshakeTheBackendCannotTakeGetsAnOrdinaryAnswer() throws Exception {
+        // The built-in origin does not offer RFC 8441 extended CONNECT: the handshake is answered, not tunnelled.
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        try (Socket s = connect(proxy, "main")) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String refused = readResponse(in);
+            assertFalse(refused.startsWith("HTTP/1.1 101"), refused);
+            assertTrue(refused.startsWith("HTTP/1.1 "), refused);
+            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String next = readUntilClosed(in);
+            assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n") && next.endsWith("h2relay origin\n"), next);
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
     static Socket connect(ProxyServer proxy, String listener) throws IOException {
         Socket s = new Socket("127.0.0.1", proxy.address(listener).getPort());
         s.setSoTimeout(20_000);
