@@ -22,9 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The first behaviour of every accepted connection: it attaches the socket (behind {@link TlsSocket} on a TLS
- * listener), reads until the protocol is known and becomes (same actor) the HTTP/2 {@link DownstreamConnection} or
- * the {@link Http1Downstream}, handing over every byte read so far.
+ * The first behaviour of every accepted connection: it attaches the socket, reads until the protocol is known and
+ * becomes (same actor) the HTTP/2 {@link DownstreamConnection} or the {@link Http1Downstream}, handing over every
+ * byte read so far.
  *
  * <p>Selection: ALPN's "h2" or "http/1.1" decides when TLS negotiated one; otherwise the first bytes do. They are
  * HTTP/2 exactly when they start with the client connection preface (RFC 9113 §3.4), which may arrive split across
@@ -49,25 +49,27 @@ final class ConnectionFront extends AbstractBehavior<ToDownstream> {
     private boolean closing;
 
     static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, ListenerRuntime listener) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
+        return Behaviors.setup(ctx -> {
             Socket raw = accepted.attach(ctx, Net::new);
-            if (listener.tls() == null) {
-                return new ConnectionFront(ctx, t, accepted, raw, pc, listener);
+            Socket socket = raw;
+            if (listener.tls() != null) {
+                // TLS first (contract C1): everything below sees plaintext, and ALPN once the handshake is done.
+                try {
+                    socket = TlsSocket.server(raw, listener.tls().newSession());
+                } catch (TlsException e) {
+                    ctx.getLog().warn("listener {}: cannot start TLS for {}: {}", listener.config().name(),
+                            accepted.remoteAddress(), e.getMessage());
+                    raw.abort();
+                    return Behaviors.stopped();
+                }
             }
-            try {
-                return new ConnectionFront(ctx, t, accepted, TlsSocket.server(raw, listener.tls().newSession()), pc,
-                        listener);
-            } catch (TlsException e) {
-                ctx.getLog().warn("listener {}: no TLS session for a connection: {}", listener.config().name(),
-                        e.getMessage());
-                raw.abort();
-                return Behaviors.stopped();
-            }
-        }));
+            Socket s = socket;
+            return Behaviors.withTimers(t -> new ConnectionFront(ctx, t, s, accepted, pc, listener));
+        });
     }
 
-    private ConnectionFront(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, Accepted accepted,
-            Socket socket, ProxyContext pc, ListenerRuntime listener) {
+    private ConnectionFront(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, Socket socket,
+            Accepted accepted, ProxyContext pc, ListenerRuntime listener) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
