@@ -90,6 +90,8 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final String scheme;
+    /** What {@code :authority} becomes for a request without Host (RFC 9112 §3.3): the address it arrived on. */
+    private final String localAuthority;
     private final Http1Connection codec = new Http1Connection(Http1Role.SERVER);
     private final Map<Integer, ActorRef<ToStream>> live = new HashMap<>();
     private final List<Owed> owed = new ArrayList<>(2);
@@ -112,6 +114,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         this.local = local;
         this.scheme = scheme;
         this.window = pc.flow().streamWindow();
+        String ip = local.getAddress().getHostAddress();
+        int scope = ip.indexOf('%');
+        ip = scope < 0 ? ip : ip.substring(0, scope);
+        this.localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
         pc.metrics().connectionOpened(true);
         updateIdleTimer();
     }
@@ -260,7 +266,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         boolean http10 = h.version() == Http1Version.HTTP_1_0;
         cur = new Http1Exchange(nextId, kind, http10);
         nextId += 2;
-        cur.head = Http1Heads.request(h, scheme, kind);
+        cur.head = Http1Heads.request(h, scheme, localAuthority, kind);
         cur.client = new ForwardingHeaders.ClientConnection(remote, local, scheme, http10 ? "1.0" : "1.1");
         if (kind == Kind.H2C_UPGRADE) {
             cur.upgradeSettings = Http1Heads.http2Settings(h.headers());

@@ -231,6 +231,22 @@ class Http1DownstreamTest {
         }
     }
 
+    @Test
+    void http10KeepAliveAndAMissingHostAreServed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String first = Http1EdgesTest.readResponse(s.getInputStream());
+            assertTrue(first.startsWith("HTTP/1.1 200 OK\r\n"), first);
+            assertTrue(first.contains("\r\nConnection: keep-alive\r\n"), first);
+            assertTrue(first.endsWith("h2relay origin\n"), first);
+            s.getOutputStream().write(("GET /status/201 HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String second = new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
+            assertTrue(second.startsWith("HTTP/1.1 201 Created\r\n"), second);
+        }
+    }
+
     static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
