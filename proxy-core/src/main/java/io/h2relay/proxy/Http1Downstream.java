@@ -80,56 +80,6 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     /** Unwritten socket bytes under which response bytes count as sent (credit flows); at 4x, reading stops too. */
     static final long SOCKET_LOW = 64 * 1024;
 
-    /** The exchange being read or answered. */
-    private static final class Current {
-        final int id;
-        final Kind kind;
-        final boolean http10;
-        /** The request head until the Stream is spawned. */
-        List<Header> head;
-        ForwardingHeaders.ClientConnection client;
-        ActorRef<ToStream> stream;
-        /** The request is complete: the codec's EndOfMessage, or for a tunnel, the client's FIN. */
-        boolean requestEnded;
-        boolean responseStarted;
-        boolean responseEnded;
-        boolean tunnel;
-        /** The Stream is gone or was told to go: request bytes are dropped. */
-        boolean dead;
-        String upgradeSettings;
-        long unacked;
-        List<ByteBuffer> data = List.of();
-        int bytes;
-        List<Header> trailers;
-        boolean end;
-
-        Current(int id, Kind kind, boolean http10) {
-            this.id = id;
-            this.kind = kind;
-            this.http10 = http10;
-        }
-
-        void add(ByteBuffer b) {
-            if (data.isEmpty()) {
-                data = new ArrayList<>(4);
-            }
-            data.add(b);
-            bytes += b.remaining();
-        }
-
-        RequestPart takePart() {
-            if (bytes == 0 && trailers == null && !end) {
-                return RequestPart.EMPTY;
-            }
-            RequestPart part = new RequestPart(data, bytes, trailers, end);
-            data = List.of();
-            bytes = 0;
-            trailers = null;
-            end = false;
-            return part;
-        }
-    }
-
     /** Response bytes written to the socket and not yet reported to their Stream. */
     private record Owed(ActorRef<ToStream> stream, long bytes) {}
 
@@ -140,11 +90,13 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final String scheme;
+    /** What {@code :authority} becomes for a request without Host (RFC 9112 §3.3): the address it arrived on. */
+    private final String localAuthority;
     private final Http1Connection codec = new Http1Connection(Http1Role.SERVER);
     private final Map<Integer, ActorRef<ToStream>> live = new HashMap<>();
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
-    private Current cur;
+    private Http1Exchange cur;
     private int nextId = 1;
     private long buffered;
     private boolean closing;
@@ -162,6 +114,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         this.local = local;
         this.scheme = scheme;
         this.window = pc.flow().streamWindow();
+        String ip = local.getAddress().getHostAddress();
+        int scope = ip.indexOf('%');
+        ip = scope < 0 ? ip : ip.substring(0, scope);
+        this.localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
         pc.metrics().connectionOpened(true);
         updateIdleTimer();
     }
@@ -308,9 +264,9 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     private void startExchange(Http1Event.RequestHead h) {
         Kind kind = Http1Heads.kind(h, listener.allowsH2cUpgrade());
         boolean http10 = h.version() == Http1Version.HTTP_1_0;
-        cur = new Current(nextId, kind, http10);
+        cur = new Http1Exchange(nextId, kind, http10);
         nextId += 2;
-        cur.head = Http1Heads.request(h, scheme, kind);
+        cur.head = Http1Heads.request(h, scheme, localAuthority, kind);
         cur.client = new ForwardingHeaders.ClientConnection(remote, local, scheme, http10 ? "1.0" : "1.1");
         if (kind == Kind.H2C_UPGRADE) {
             cur.upgradeSettings = Http1Heads.http2Settings(h.headers());
@@ -348,7 +304,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             EngineSettings.startUpgraded(engine, pc.flow(), cur.upgradeSettings);
         } catch (RuntimeException invalid) {
             getContext().getLog().debug("declining an h2c upgrade: {}", invalid.toString());
-            Current x = new Current(cur.id, Kind.ORDINARY, false);
+            Http1Exchange x = new Http1Exchange(cur.id, Kind.ORDINARY, false);
             x.head = cur.head;
             x.client = cur.client;
             x.requestEnded = true;
@@ -384,7 +340,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
         if (codec.ourState() == Http1State.SEND_RESPONSE) {
             if (cur == null) {
-                cur = new Current(nextId, Kind.ORDINARY, false);
+                cur = new Http1Exchange(nextId, Kind.ORDINARY, false);
                 nextId += 2;
                 cur.dead = true;
             }
@@ -398,7 +354,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     // ---- to the Stream ------------------------------------------------------------------------------------------
 
     private void dispatch() {
-        Current x = cur;
+        Http1Exchange x = cur;
         if (x == null || x.kind == Kind.H2C_UPGRADE || x.dead) {
             return;
         }
@@ -414,7 +370,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
     }
 
-    private void cancel(Current x) {
+    private void cancel(Http1Exchange x) {
         x.dead = true;
         release(x);
         if (x.stream != null) {
@@ -426,7 +382,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     // ---- from the Stream ----------------------------------------------------------------------------------------
 
     private Behavior<ToDownstream> onRespond(Respond r) {
-        Current x = cur;
+        Http1Exchange x = cur;
         if (x == null || r.streamId() != x.id || x.responseEnded || closing) {
             return this;
         }
@@ -478,7 +434,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         return afterInput();
     }
 
-    private void informational(Current x, List<Header> info) {
+    private void informational(Http1Exchange x, List<Header> info) {
         int status = Http1Heads.status(info);
         if (status == 100) {
             if (codec.peerAwaitsContinue()) {
@@ -489,7 +445,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
     }
 
-    private void responseHead(Current x, ResponsePart part) {
+    private void responseHead(Http1Exchange x, ResponsePart part) {
         List<Header> head = part.head();
         int status = Http1Heads.status(head);
         boolean tunnelKind = x.kind == Kind.WEBSOCKET || x.kind == Kind.CONNECT;
@@ -539,7 +495,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
     }
 
-    private void startTunnel(Current x) {
+    private void startTunnel(Http1Exchange x) {
         x.tunnel = true;
         flushOut();
         ByteBuffer early = codec.takeTrailingData(); // bytes the client sent after its handshake
@@ -551,7 +507,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     }
 
     private Behavior<ToDownstream> onConsumed(RequestConsumed c) {
-        Current x = cur;
+        Http1Exchange x = cur;
         if (x != null && x.id == c.streamId() && x.unacked > 0) {
             unhold(x, (int) Math.min(c.bytes(), x.unacked));
             resumeReading();
@@ -560,7 +516,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     }
 
     private Behavior<ToDownstream> onResetRequested(ResetClientStream r) {
-        Current x = cur;
+        Http1Exchange x = cur;
         if (x == null || x.id != r.streamId() || closing) {
             return this;
         }
@@ -580,7 +536,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
 
     private Behavior<ToDownstream> onStreamGone(StreamGone g) {
         live.remove(g.id());
-        Current x = cur;
+        Http1Exchange x = cur;
         if (x != null && x.id == g.id()) {
             x.stream = null;
             if (!x.responseEnded && !closing) {
@@ -593,7 +549,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     }
 
     /** The exchange's Stream is gone without a complete response: 502 if nothing was sent yet, else abort. */
-    private Behavior<ToDownstream> cannotComplete(Current x) {
+    private Behavior<ToDownstream> cannotComplete(Http1Exchange x) {
         if (!x.responseStarted && codec.ourState() == Http1State.SEND_RESPONSE) {
             localAnswer(502, "the backend reset the request\n");
             return afterInput();
@@ -729,19 +685,19 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
 
     // ---- the gauge ---------------------------------------------------------------------------------------------
 
-    private void hold(Current x, int n) {
+    private void hold(Http1Exchange x, int n) {
         x.unacked += n;
         buffered += n;
         pc.metrics().buffered(n, buffered, x.unacked);
     }
 
-    private void unhold(Current x, int n) {
+    private void unhold(Http1Exchange x, int n) {
         x.unacked -= n;
         buffered -= n;
         pc.metrics().buffered(-n, buffered, x.unacked);
     }
 
-    private void release(Current x) {
+    private void release(Http1Exchange x) {
         if (x.unacked > 0) {
             unhold(x, (int) x.unacked);
         }

@@ -92,8 +92,13 @@ final class Http1Heads {
         }
     }
 
-    /** The request as HTTP/2 fields; {@code kind} WEBSOCKET gives the extended CONNECT of RFC 8441 §4. */
-    static List<Header> request(RequestHead h, String listenerScheme, Kind kind) {
+    /**
+     * The request as HTTP/2 fields; {@code kind} WEBSOCKET gives the extended CONNECT of RFC 8441 §4.
+     *
+     * @param defaultAuthority the {@code :authority} of a request without one (an HTTP/1.0 request without Host):
+     *     the address the connection arrived on, as RFC 9112 §3.3 reconstructs the target URI
+     */
+    static List<Header> request(RequestHead h, String listenerScheme, String defaultAuthority, Kind kind) {
         List<Http1Field> fields = h.headers();
         List<Header> out = new ArrayList<>(fields.size() + 4);
         String scheme = h.scheme() != null ? h.scheme().toLowerCase(Locale.ROOT) : listenerScheme;
@@ -106,9 +111,7 @@ final class Http1Heads {
                 out.add(Header.of(":protocol", "websocket"));
             }
             out.add(Header.of(":scheme", scheme));
-            if (!h.authority().isEmpty()) {
-                out.add(Header.of(":authority", h.authority()));
-            }
+            out.add(Header.of(":authority", h.authority().isEmpty() ? defaultAuthority : h.authority()));
             out.add(Header.of(":path", h.path()));
         }
         Set<String> named = connectionOptions(fields);

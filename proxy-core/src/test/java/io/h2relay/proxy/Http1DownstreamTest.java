@@ -9,7 +9,6 @@ import io.h2relay.origin.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -196,6 +195,55 @@ class Http1DownstreamTest {
             s.setSoTimeout(20_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void pipelinedInputBeyondTheHeldLimitIsReadOnAndAnsweredInOrder() throws Exception {
+        int n = 120;
+        String pad = "p".repeat(1000); // 120 requests of ~1 KiB: past the 64 KiB the codec holds, so reading pauses
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            all.append("GET /bytes/").append(i).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ").append(pad)
+                    .append(i == n ? "\r\nConnection: close" : "").append("\r\n\r\n");
+        }
+        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+            s.setSoTimeout(20_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the read side reports what arrived
+                }
+            });
+            writer.start();
+            String answers = new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
+            writer.join();
+            int at = 0;
+            for (int i = 1; i <= n; i++) {
+                at = answers.indexOf("HTTP/1.1 200 OK\r\n", at);
+                assertTrue(at >= 0, "answer " + i + " missing");
+                int length = answers.indexOf("content-length: " + i + "\r\n", at);
+                int nextAnswer = answers.indexOf("HTTP/1.1 200 OK\r\n", at + 1);
+                assertTrue(length > at && (nextAnswer < 0 || length < nextAnswer), "answer " + i + " out of order");
+                at = length;
+            }
+        }
+    }
+
+    @Test
+    void http10KeepAliveAndAMissingHostAreServed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String first = Http1EdgesTest.readResponse(s.getInputStream());
+            assertTrue(first.startsWith("HTTP/1.1 200 OK\r\n"), first);
+            assertTrue(first.contains("\r\nConnection: keep-alive\r\n"), first);
+            assertTrue(first.endsWith("h2relay origin\n"), first);
+            s.getOutputStream().write(("GET /status/201 HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String second = new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
+            assertTrue(second.startsWith("HTTP/1.1 201 Created\r\n"), second);
         }
     }
 

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,36 @@ class Http1EdgesTest {
     }
 
     @Test
+    void drainLetsTheRequestUnderWayFinishWithConnectionClose() throws Exception {
+        CompletableFuture<ScriptedBackend.Conn> held = new CompletableFuture<>();
+        CompletableFuture<Integer> heldStream = new CompletableFuture<>();
+        try (ScriptedBackend backend = new ScriptedBackend((conn, e) -> {
+            if (e instanceof Event.StreamEnded s) {
+                heldStream.complete(s.streamId()); // answered by the test, once the drain has begun
+                held.complete(conn);
+            }
+        })) {
+            ProxyServer proxy = ProxyFixture.proxyTo(KIT, backend.address(), "");
+            try (Socket s = connect(proxy, "main")) {
+                s.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
+                ScriptedBackend.Conn conn = held.get(20, TimeUnit.SECONDS);
+                int port = proxy.address("main").getPort();
+                CompletableFuture<Done> drained = proxy.drain(Duration.ofSeconds(10)).toCompletableFuture();
+                awaitRefused(port); // the listener handled the drain, so our connection has been told before the answer
+                // The serving thread is blocked reading (the proxy sends nothing meanwhile): answering from here is safe.
+                conn.answer(heldStream.get(), "finished\n");
+                conn.flush();
+                String got = readUntilClosed(s.getInputStream());
+                assertTrue(got.startsWith("HTTP/1.1 200 OK\r\n"), got);
+                assertTrue(got.contains("\r\nConnection: close\r\n"), got);
+                assertTrue(got.endsWith("\r\n9\r\nfinished\n\r\n0\r\n\r\n"), got);
+                s.close();
+                drained.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void thePrefaceArrivingInPiecesStillSelectsHttp2() throws Exception {
         ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
         try (Socket s = connect(proxy, "main")) {
@@ -222,6 +253,41 @@ class Http1EdgesTest {
         } finally {
             ProxyFixture.stop(proxy);
         }
+    }
+
+    @Test
+    void aWebsocketHandshakeTheBackendCannotTakeGetsAnOrdinaryAnswer() throws Exception {
+        // The built-in origin does not offer RFC 8441 extended CONNECT: the handshake is answered, not tunnelled.
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        try (Socket s = connect(proxy, "main")) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String refused = readResponse(in);
+            assertFalse(refused.startsWith("HTTP/1.1 101"), refused);
+            assertTrue(refused.startsWith("HTTP/1.1 "), refused);
+            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String next = readUntilClosed(in);
+            assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n") && next.endsWith("h2relay origin\n"), next);
+        } finally {
+            ProxyFixture.stop(proxy);
+        }
+    }
+
+    /** Returns once connections to {@code port} are refused (the listener unbinds in its drain handler). */
+    static void awaitRefused(int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                Thread.onSpinWait();
+            } catch (ConnectException refused) {
+                return;
+            }
+        }
+        throw new AssertionError("the listener on " + port + " still accepts");
     }
 
     static Socket connect(ProxyServer proxy, String listener) throws IOException {

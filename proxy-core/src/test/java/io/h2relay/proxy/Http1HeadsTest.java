@@ -47,7 +47,7 @@ class Http1HeadsTest {
                 Header.of(":scheme", "http"), Header.of(":authority", "example.test"), Header.of(":path", "/chat?x=1"),
                 Header.of("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="), Header.of("sec-websocket-version", "13"),
                 Header.of("sec-websocket-protocol", "chat"), Header.of("origin", "http://example.test")),
-                Http1Heads.request(h, "http", Kind.WEBSOCKET));
+                Http1Heads.request(h, "http", "proxy.test:8080", Kind.WEBSOCKET));
     }
 
     @Test
@@ -90,7 +90,8 @@ class Http1HeadsTest {
         RequestHead h = get("host", "a", "upgrade", "foo/2, h2c", "connection", "upgrade", "x-a", "1");
         assertEquals(Kind.ORDINARY, Http1Heads.kind(h, true), "h2c without HTTP2-Settings is no h2c upgrade");
         assertEquals(List.of(Header.of(":method", "GET"), Header.of(":scheme", "http"), Header.of(":authority", "a"),
-                Header.of(":path", "/chat?x=1"), Header.of("x-a", "1")), Http1Heads.request(h, "http", Kind.ORDINARY));
+                Header.of(":path", "/chat?x=1"), Header.of("x-a", "1")),
+                Http1Heads.request(h, "http", "proxy.test:8080", Kind.ORDINARY));
     }
 
     @Test
@@ -101,7 +102,7 @@ class Http1HeadsTest {
                 false);
         assertEquals(Kind.CONNECT, Http1Heads.kind(h, true));
         assertEquals(List.of(Header.of(":method", "CONNECT"), Header.of(":authority", "db.internal:5432")),
-                Http1Heads.request(h, "http", Kind.CONNECT));
+                Http1Heads.request(h, "http", "proxy.test:8080", Kind.CONNECT));
     }
 
     @Test
@@ -110,17 +111,26 @@ class Http1HeadsTest {
                 "proxy-connection", "keep-alive", "te", "gzip, trailers;q=0.5", "cookie", "a=1", "cookie", "b=2");
         assertEquals(List.of(Header.of(":method", "GET"), Header.of(":scheme", "http"), Header.of(":authority", "a"),
                 Header.of(":path", "/chat?x=1"), Header.of("cookie", "a=1"), Header.of("cookie", "b=2"),
-                Header.of("te", "trailers")), Http1Heads.request(h, "http", Kind.ORDINARY));
+                Header.of("te", "trailers")),
+                Http1Heads.request(h, "http", "proxy.test:8080", Kind.ORDINARY));
         assertEquals(List.of(Header.of(":method", "GET"), Header.of(":scheme", "https"), Header.of(":authority", "a"),
                 Header.of(":path", "/chat?x=1")), Http1Heads.request(get("host", "a", "te", "gzip"), "https",
-                Kind.ORDINARY), "te without trailers goes; the listener's scheme");
+                "proxy.test:8080", Kind.ORDINARY), "te without trailers goes; the listener's scheme");
+    }
+
+    @Test
+    void aRequestWithoutHostGetsTheConnectionsAddressAsAuthority() {
+        RequestHead h = head("GET", "/", Http1Version.HTTP_1_0, BodyFraming.NONE);
+        assertEquals(List.of(Header.of(":method", "GET"), Header.of(":scheme", "http"),
+                Header.of(":authority", "proxy.test:8080"), Header.of(":path", "/")),
+                Http1Heads.request(h, "http", "proxy.test:8080", Kind.ORDINARY));
     }
 
     @Test
     void absoluteFormGivesSchemeAndAuthority() {
         RequestHead h = head("GET", "http://origin.test/p", Http1Version.HTTP_1_1, BodyFraming.NONE,
                 "host", "other.test");
-        List<Header> mapped = Http1Heads.request(h, "https", Kind.ORDINARY);
+        List<Header> mapped = Http1Heads.request(h, "https", "proxy.test:8080", Kind.ORDINARY);
         assertEquals(List.of(Header.of(":method", "GET"), Header.of(":scheme", "http"),
                 Header.of(":authority", "origin.test"), Header.of(":path", "/p")), mapped);
     }
