@@ -360,10 +360,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (e instanceof SocketEvent.ConnectFailed f) {
             getContext().getLog().debug("connect to {} failed: {}", endpoint, f.cause().toString());
             pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
-            while (!waiting.isEmpty()) {
-                bounce(waiting.poll(), Failure.CONNECT_FAILED);
-            }
-            return Behaviors.stopped();
+            return unreachable();
         }
         if (e instanceof SocketEvent.PeerClosed) {
             onPeerClosed();
@@ -374,10 +371,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 // A TLS handshake that failed: as unreachable as a refused connection.
                 getContext().getLog().debug("connection to {} failed: {}", endpoint, e);
                 pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
-                while (!waiting.isEmpty()) {
-                    bounce(waiting.poll(), Failure.CONNECT_FAILED);
-                }
-                return Behaviors.stopped();
+                return unreachable();
             }
             if (x != null && x.tunnel && e instanceof SocketEvent.Closed) {
                 // Our FIN went first (the client ended its side): the backend's FIN ends the tunnel cleanly.
@@ -395,6 +389,15 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             return Behaviors.stopped();
         }
         return this;
+    }
+
+    /** The connection never came up: the pool knows, and requests still on their way are answered. */
+    private Behavior<ToUpstream> unreachable() {
+        while (!waiting.isEmpty()) {
+            bounce(waiting.poll(), Failure.CONNECT_FAILED);
+        }
+        pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+        return Unreachable.behavior();
     }
 
     private void onConnected() {

@@ -361,7 +361,8 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.CONNECT_FAILED);
             }
-            return Behaviors.stopped();
+            pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+            return Unreachable.behavior();
         }
         if (e instanceof SocketEvent.PeerClosed) {
             io.close();
