@@ -163,6 +163,27 @@ class Http1UpstreamTest {
     }
 
     @Test
+    void requestTrailersAreDroppedWhenTheBodyHasAContentLength() throws Exception {
+        try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> ok(out, "got " + r.body().length), true)) {
+            ProxyServer proxy = proxyTo(backend, "");
+            try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+                int id = client.request(H2TestClient.post("example.test", "/up", Header.of("content-length", "3")),
+                        false);
+                client.send(id, "abc".getBytes(StandardCharsets.US_ASCII), false);
+                client.act(e -> e.sendHeaders(id, List.of(Header.of("x-sum", "42")), true));
+                assertEquals("got 3", new String(client.response(id).body(), StandardCharsets.UTF_8));
+                RawHttp1Backend.Request seen = backend.requests.get(0);
+                assertEquals("3", seen.field("content-length"));
+                assertNull(seen.field("x-received-trailers"), "RFC 9112 §7.1.2: trailers need chunked framing");
+                assertEquals("got 0", new String(get(proxy, "/next").body(), StandardCharsets.UTF_8));
+                assertEquals(1, backend.connections.get(), "the connection stayed usable");
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
+        }
+    }
+
+    @Test
     void closeDelimitedAndConnectionCloseResponsesRetireTheConnection() throws Exception {
         try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> {
             if (r.line().startsWith("GET /until-close")) {
