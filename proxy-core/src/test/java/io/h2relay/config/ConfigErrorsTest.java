@@ -62,7 +62,7 @@ class ConfigErrorsTest {
                 problem("h2relay.limits.pings.rate = 5"));
         assertEquals("test.conf:1: h2relay.defaults.cluster.retries: unknown key 'retries' (known here: "
                 + "connect-timeout, endpoints, idle-timeout, load-balancing, max-concurrent-streams, "
-                + "max-connections-per-endpoint, max-pending-requests, request-timeout)",
+                + "max-connections-per-endpoint, max-pending-requests, request-timeout, tls)",
                 problem("h2relay.defaults.cluster.retries = 5"));
     }
 
