@@ -138,7 +138,7 @@ final class Exchange {
     // ---- to an UpstreamConnection -----------------------------------------------------------------------------
 
     sealed interface ToUpstream permits Open, Send, ResponseConsumed, Prioritize, Cancel, UpstreamConnection.Internal,
-            Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal {}
+            Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal, Unreachable.Forgotten {}
 
     /** From the pool: open a stream for this request; {@code first} is what the Stream had of the body so far. */
     record Open(ActorRef<ToStream> stream, List<Header> head, RequestPart first) implements ToUpstream {}

@@ -3,7 +3,6 @@ package io.h2relay.proxy;
 import io.h2relay.config.ClusterConfig;
 import io.h2relay.config.Endpoint;
 import io.h2relay.frame.ErrorCode;
-import io.h2relay.hpack.Header;
 import io.h2relay.http1.Http1Connection;
 import io.h2relay.http1.Http1Event;
 import io.h2relay.http1.Http1Exception;
@@ -20,7 +19,6 @@ import io.h2relay.proxy.Exchange.RequestCredit;
 import io.h2relay.proxy.Exchange.RequestPart;
 import io.h2relay.proxy.Exchange.ResponseConsumed;
 import io.h2relay.proxy.Exchange.ResponseData;
-import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.Send;
 import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Exchange.ToStream;
@@ -79,62 +77,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private static final Duration ABORT_AFTER = Duration.ofSeconds(10);
 
-    /** The exchange under way. */
-    private static final class Current {
-        final int id;
-        final ActorRef<ToStream> stream;
-        final boolean idempotent;
-        final boolean websocket;
-        /** Request bytes handed over by the Stream and not yet written. */
-        final ArrayDeque<ByteBuffer> body = new ArrayDeque<>();
-        List<Header> requestTrailers;
-        /** The Stream sent the request's end. */
-        boolean requestEnd;
-        /** Our request message (or our tunnel side) is complete on the wire. */
-        boolean requestDone;
-        boolean anyResponse;
-        boolean responseEnded;
-        boolean tunnel;
-        long unacked;
-        // the response part of this batch
-        List<List<Header>> informational = List.of();
-        List<Header> head;
-        List<ByteBuffer> data = List.of();
-        int bytes;
-        List<Header> trailers;
-        boolean end;
-        boolean touched;
-
-        Current(int id, ActorRef<ToStream> stream, boolean idempotent, boolean websocket) {
-            this.id = id;
-            this.stream = stream;
-            this.idempotent = idempotent;
-            this.websocket = websocket;
-        }
-
-        void add(ByteBuffer b) {
-            if (data.isEmpty()) {
-                data = new ArrayList<>(4);
-            }
-            data.add(b);
-            bytes += b.remaining();
-            touched = true;
-        }
-
-        ResponsePart takePart() {
-            ResponsePart part = new ResponsePart(informational, head, data, bytes, trailers, end);
-            informational = List.of();
-            head = null;
-            data = List.of();
-            bytes = 0;
-            trailers = null;
-            responseEnded |= end;
-            end = false;
-            touched = false;
-            return part;
-        }
-    }
-
     private final ProxyContext pc;
     private final ActorRef<ToPool> pool;
     private final Endpoint endpoint;
@@ -144,7 +86,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final Http1Connection codec = new Http1Connection(Http1Role.CLIENT);
     private final ArrayDeque<Open> waiting = new ArrayDeque<>();
     private final long readLimit;
-    private Current x;
+    private Http1UpstreamExchange x;
     private boolean connected;
     private boolean draining;
     private boolean closing;
@@ -288,7 +230,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 bounce(o, Failure.REJECTED);
                 continue;
             }
-            x = new Current(nextId, o.stream(), r.idempotent(), r.websocket());
+            x = new Http1UpstreamExchange(nextId, o.stream(), r.idempotent(), r.websocket());
             nextId += 2;
             x.requestDone = codec.ourState() != Http1State.BODY;
             o.stream().tell(new Attached(getContext().getSelf(), x.id, "1.1"));
@@ -296,7 +238,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
     }
 
-    private void addPart(Current c, RequestPart part) {
+    private void addPart(Http1UpstreamExchange c, RequestPart part) {
         for (ByteBuffer b : part.data()) {
             if (b.hasRemaining()) {
                 c.body.add(b);
@@ -315,7 +257,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** Writes request bytes while no write is in flight, and reports them to the Stream as credit. */
     private void writeRequest() {
-        Current c = x;
+        Http1UpstreamExchange c = x;
         if (c == null || closing || socket.writing() || !connected) {
             return;
         }
@@ -363,7 +305,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     /** Trailers go out only with chunked framing (RFC 9112 §7.1.2); a content-length request drops them. */
-    private void endRequest(Current c) {
+    private void endRequest(Http1UpstreamExchange c) {
         if (c.requestTrailers != null && !c.requestTrailers.isEmpty()) {
             try {
                 codec.sendTrailers(Http1Mapping.fields(c.requestTrailers));
@@ -395,7 +337,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** The Stream gave up the exchange: HTTP/1.1 cannot stop one message and keep the connection. */
     private void abandon() {
-        Current c = x;
+        Http1UpstreamExchange c = x;
         retire(c);
         closeConnection(true);
     }
@@ -418,10 +360,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (e instanceof SocketEvent.ConnectFailed f) {
             getContext().getLog().debug("connect to {} failed: {}", endpoint, f.cause().toString());
             pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
-            while (!waiting.isEmpty()) {
-                bounce(waiting.poll(), Failure.CONNECT_FAILED);
-            }
-            return Behaviors.stopped();
+            return unreachable();
         }
         if (e instanceof SocketEvent.PeerClosed) {
             onPeerClosed();
@@ -432,10 +371,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 // A TLS handshake that failed: as unreachable as a refused connection.
                 getContext().getLog().debug("connection to {} failed: {}", endpoint, e);
                 pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
-                while (!waiting.isEmpty()) {
-                    bounce(waiting.poll(), Failure.CONNECT_FAILED);
-                }
-                return Behaviors.stopped();
+                return unreachable();
             }
             if (x != null && x.tunnel && e instanceof SocketEvent.Closed) {
                 // Our FIN went first (the client ended its side): the backend's FIN ends the tunnel cleanly.
@@ -455,6 +391,15 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         return this;
     }
 
+    /** The connection never came up: the pool knows, and requests still on their way are answered. */
+    private Behavior<ToUpstream> unreachable() {
+        while (!waiting.isEmpty()) {
+            bounce(waiting.poll(), Failure.CONNECT_FAILED);
+        }
+        pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+        return Unreachable.behavior();
+    }
+
     private void onConnected() {
         connected = true;
         pool.tell(new UpstreamPool.Ready(getContext().getSelf(), 1));
@@ -465,7 +410,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (closing) {
             return; // reads are acknowledged by the socket once closing
         }
-        Current c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             if (!bytes.isEmpty()) {
                 c.add(bytes.asByteBuffer());
@@ -493,7 +438,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void onPeerClosed() {
-        Current c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             // The backend's end of the tunnel; the client's side may still send (half-close), pump closes once both end.
             c.end = true;
@@ -510,7 +455,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void handle(List<Http1Event> events, boolean copy) {
-        Current c = x;
+        Http1UpstreamExchange c = x;
         for (Http1Event e : events) {
             if (e instanceof Http1Event.Malformed m) {
                 getContext().getLog().debug("invalid response from {}: {}", endpoint, m.reason());
@@ -571,28 +516,28 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** After a batch: one message to the Stream, then whether the exchange is over. */
     private void afterInput() {
-        Current c = x;
+        Http1UpstreamExchange c = x;
         if (c != null) {
             dispatch(c);
         }
         pump();
     }
 
-    private void dispatch(Current c) {
+    private void dispatch(Http1UpstreamExchange c) {
         if (c.touched) {
             c.stream.tell(new ResponseData(c.takePart()));
         }
     }
 
     /** The connection ended before the response did. */
-    private void lost(Current c) {
+    private void lost(Http1UpstreamExchange c) {
         x = null;
         forget(c);
         Failure f = !c.anyResponse && c.idempotent ? Failure.NOT_PROCESSED : Failure.LOST;
         c.stream.tell(new UpstreamFailed(f));
     }
 
-    private void fail(Current c, Failure failure) {
+    private void fail(Http1UpstreamExchange c, Failure failure) {
         x = null;
         forget(c);
         c.stream.tell(new UpstreamFailed(failure));
@@ -604,7 +549,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private void pump() {
         startNext();
         writeRequest();
-        Current c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.responseEnded && !c.tunnel) {
             finishExchange(c);
         } else if (c != null && c.tunnel && c.responseEnded && c.requestDone) {
@@ -624,7 +569,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
      * rest is not sent: the connection cannot be reused, and a client still uploading is stopped with NO_ERROR after
      * the response, as an HTTP/2 server would (RFC 9113 §8.1).
      */
-    private void finishExchange(Current c) {
+    private void finishExchange(Http1UpstreamExchange c) {
         if (!c.requestDone) {
             long dropped = 0;
             for (ByteBuffer b : c.body) {
@@ -646,7 +591,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     /** The exchange is over for this connection; credit still owed by the Stream no longer holds reading back. */
-    private void retire(Current c) {
+    private void retire(Http1UpstreamExchange c) {
         if (x == c) {
             x = null;
         }
@@ -657,7 +602,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
     }
 
-    private void forget(Current c) {
+    private void forget(Http1UpstreamExchange c) {
         if (c.unacked > 0) {
             unhold(c, (int) c.unacked);
         }
@@ -723,13 +668,13 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         return this;
     }
 
-    private void hold(Current c, int n) {
+    private void hold(Http1UpstreamExchange c, int n) {
         c.unacked += n;
         buffered += n;
         pc.metrics().buffered(n, buffered, c.unacked);
     }
 
-    private void unhold(Current c, int n) {
+    private void unhold(Http1UpstreamExchange c, int n) {
         c.unacked -= n;
         buffered -= n;
         pc.metrics().buffered(-n, buffered, c.unacked);

@@ -96,7 +96,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
                     } catch (TlsException e) {
                         ctx.getLog().warn("TLS to {}: {}", endpoint, e.toString());
                         pool.tell(new UpstreamPool.ConnectFailed(ctx.getSelf()));
-                        return Behaviors.stopped();
+                        return Unreachable.behavior();
                     }
                     Socket raw = pc.transport().connect(ctx, new InetSocketAddress(endpoint.host(), endpoint.port()),
                             cluster.connectTimeout(), Net::new);
@@ -148,6 +148,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
         var state = new Object() {
             Behavior<ToUpstream> next = TlsUpstreamConnect.this;
             Function<SocketEvent, Behavior<ToUpstream>> successor;
+            boolean failed;
         };
         socket.inbound(event, e -> {
             if (state.successor != null) {
@@ -178,21 +179,28 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
                             endpoint, protocol);
                     socket.abort();
                     state.next = failed();
+                    state.failed = true;
                 }
             } else if (e instanceof SocketEvent.ConnectFailed f) {
                 getContext().getLog().debug("connect to {} failed: {}", endpoint, f.cause().toString());
                 state.next = failed();
+                state.failed = true;
             } else if (e instanceof SocketEvent.Failed f) {
                 // Most often the certificate: say so where operators look.
                 getContext().getLog().warn("TLS handshake with {} failed: {}", endpoint, f.cause().toString());
                 state.next = failed();
+                state.failed = true;
             } else if (e instanceof SocketEvent.Closed) {
                 getContext().getLog().warn("{} closed the connection during the TLS handshake", endpoint);
                 state.next = failed();
+                state.failed = true;
             }
         });
         if (state.next == this) {
             return this;
+        }
+        if (state.failed) {
+            return state.next;
         }
         if (!Behavior.isAlive(state.next)) {
             stash.forEach(m -> {
@@ -215,6 +223,6 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
             }
         });
         stash.clear();
-        return Behaviors.stopped();
+        return Unreachable.behavior();
     }
 }

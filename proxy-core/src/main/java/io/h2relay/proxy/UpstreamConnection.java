@@ -9,6 +9,7 @@ import io.h2relay.engine.NoAvailableStreamIdError;
 import io.h2relay.engine.StreamState;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
+import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.proxy.Exchange.Attached;
 import io.h2relay.proxy.Exchange.Cancel;
@@ -143,12 +144,12 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
      * Hand it the {@code Connected} event through {@link #onSocketEvent}.
      */
     static UpstreamConnection over(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
-            ActorRef<ToPool> pool, ClusterConfig cluster, io.h2relay.io.Socket socket) {
+            ActorRef<ToPool> pool, ClusterConfig cluster, Socket socket) {
         return new UpstreamConnection(ctx, timers, pc, pool, cluster, socket);
     }
 
     private UpstreamConnection(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
-            ActorRef<ToPool> pool, ClusterConfig cluster, io.h2relay.io.Socket socket) {
+            ActorRef<ToPool> pool, ClusterConfig cluster, Socket socket) {
         super(ctx);
         this.pc = pc;
         this.pool = pool;
@@ -360,7 +361,8 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.CONNECT_FAILED);
             }
-            return Behaviors.stopped();
+            pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+            return Unreachable.behavior();
         }
         if (e instanceof SocketEvent.PeerClosed) {
             io.close();

@@ -225,6 +225,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     }
 
     private Behavior<ToPool> onConnectFailed(ConnectFailed f) {
+        f.connection().tell(Unreachable.Forgotten.INSTANCE); // after every Open we sent it: it may stop now
         Conn c = connections.remove(f.connection());
         if (c == null) {
             return this;

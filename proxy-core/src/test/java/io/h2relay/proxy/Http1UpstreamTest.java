@@ -163,6 +163,82 @@ class Http1UpstreamTest {
     }
 
     @Test
+    void requestTrailersAreDroppedWhenTheBodyHasAContentLength() throws Exception {
+        try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> ok(out, "got " + r.body().length), true)) {
+            ProxyServer proxy = proxyTo(backend, "");
+            try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+                int id = client.request(H2TestClient.post("example.test", "/up", Header.of("content-length", "3")),
+                        false);
+                client.send(id, "abc".getBytes(StandardCharsets.US_ASCII), false);
+                client.act(e -> e.sendHeaders(id, List.of(Header.of("x-sum", "42")), true));
+                assertEquals("got 3", new String(client.response(id).body(), StandardCharsets.UTF_8));
+                RawHttp1Backend.Request seen = backend.requests.get(0);
+                assertEquals("3", seen.field("content-length"));
+                assertNull(seen.field("x-received-trailers"), "RFC 9112 §7.1.2: trailers need chunked framing");
+                assertEquals("got 0", new String(get(proxy, "/next").body(), StandardCharsets.UTF_8));
+                assertEquals(1, backend.connections.get(), "the connection stayed usable");
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
+        }
+    }
+
+    @Test
+    void aSilentBackendIs504AndItsConnectionIsClosedNotReused() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> {
+            if (r.line().contains("/silent")) {
+                try {
+                    c.in.read(); // never answers; the proxy gives up and resets the connection
+                } catch (java.io.IOException reset) {
+                    // aborted: that is the end
+                }
+                closed.countDown();
+                return false;
+            }
+            return ok(out, "spoke");
+        }, true)) {
+            ProxyServer proxy = proxyTo(backend, "routes.default.timeout = 300ms");
+            try {
+                assertEquals("504", get(proxy, "/silent").status());
+                assertTrue(closed.await(20, TimeUnit.SECONDS), "HTTP/1.1 cannot cancel one exchange: the connection goes");
+                assertEquals("spoke", new String(get(proxy, "/next").body(), StandardCharsets.UTF_8));
+                assertEquals(2, backend.connections.get());
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
+        }
+    }
+
+    @Test
+    void aClientResetClosesTheBackendConnection() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            out.flush();
+            try {
+                while (c.in.read() != -1) {
+                    // wait for the proxy to close
+                }
+            } catch (java.io.IOException reset) {
+                // aborted: as good as closed
+            }
+            closed.countDown();
+            return false;
+        }, true)) {
+            ProxyServer proxy = proxyTo(backend, "");
+            try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+                int id = client.request(H2TestClient.get("example.test", "/stream"), true);
+                client.await(Event.DataReceived.class, d -> d.streamId() == id);
+                client.act(e -> e.resetStream(id, ErrorCode.CANCEL.code()));
+                assertTrue(closed.await(20, TimeUnit.SECONDS));
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
+        }
+    }
+
+    @Test
     void closeDelimitedAndConnectionCloseResponsesRetireTheConnection() throws Exception {
         try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> {
             if (r.line().startsWith("GET /until-close")) {

@@ -213,4 +213,62 @@ class UpstreamTlsTest {
             }
         }
     }
+
+    @Test
+    void anHttpsEndpointWithoutAlpnIsHttp11AndNewConnectionsRememberIt() throws Exception {
+        SelfSignedCertificate.Stored cert = SelfSignedCertificate.loadOrCreate(dir.resolve("pki"));
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("k", cert.material().privateKey(), new char[0],
+                cert.material().chain().toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        keys.init(store, new char[0]);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        // The JDK's HttpsServer answers no ALPN at all: HTTP/1.1.
+        var server = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress(
+                InetAddress.getLoopbackAddress(), 0), 50);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        java.util.concurrent.CountDownLatch threeAtOnce = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/slow")) {
+                threeAtOnce.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = (exchange.getProtocol() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        ProxyServer p = ProxyFixture.proxy(KIT, """
+                clusters.jdk { endpoints = ["https://127.0.0.1:%d"], tls.ca-file = "%s",
+                               max-connections-per-endpoint = 3 }
+                routes.default.cluster = jdk
+                """.formatted(server.getAddress().getPort(), cert.certificateFile()));
+        try (H2TestClient client = new H2TestClient(p.address("main"))) {
+            assertEquals("HTTP/1.1\n", ProxyFixture.curlOk(base(p) + "/first").out());
+            // The endpoint spoke HTTP/1.1: each new connection takes one request, so three requests get three
+            // connections at once instead of queueing behind a connection presumed to be HTTP/2.
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(client.request(H2TestClient.get("x", "/slow"), true));
+            }
+            assertTrue(threeAtOnce.await(20, TimeUnit.SECONDS), "three requests reached the backend together");
+            release.countDown();
+            for (int id : ids) {
+                assertEquals("200", client.response(id).status());
+            }
+        } finally {
+            release.countDown();
+            ProxyFixture.stop(p);
+            server.stop(0);
+        }
+    }
 }
