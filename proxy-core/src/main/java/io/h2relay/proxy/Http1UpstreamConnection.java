@@ -86,7 +86,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final Http1Connection codec = new Http1Connection(Http1Role.CLIENT);
     private final ArrayDeque<Open> waiting = new ArrayDeque<>();
     private final long readLimit;
-    private Http1Exchange x;
+    private Http1UpstreamExchange x;
     private boolean connected;
     private boolean draining;
     private boolean closing;
@@ -230,7 +230,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 bounce(o, Failure.REJECTED);
                 continue;
             }
-            x = new Http1Exchange(nextId, o.stream(), r.idempotent(), r.websocket());
+            x = new Http1UpstreamExchange(nextId, o.stream(), r.idempotent(), r.websocket());
             nextId += 2;
             x.requestDone = codec.ourState() != Http1State.BODY;
             o.stream().tell(new Attached(getContext().getSelf(), x.id, "1.1"));
@@ -238,7 +238,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
     }
 
-    private void addPart(Http1Exchange c, RequestPart part) {
+    private void addPart(Http1UpstreamExchange c, RequestPart part) {
         for (ByteBuffer b : part.data()) {
             if (b.hasRemaining()) {
                 c.body.add(b);
@@ -257,7 +257,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** Writes request bytes while no write is in flight, and reports them to the Stream as credit. */
     private void writeRequest() {
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         if (c == null || closing || socket.writing() || !connected) {
             return;
         }
@@ -305,7 +305,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     /** Trailers go out only with chunked framing (RFC 9112 §7.1.2); a content-length request drops them. */
-    private void endRequest(Http1Exchange c) {
+    private void endRequest(Http1UpstreamExchange c) {
         if (c.requestTrailers != null && !c.requestTrailers.isEmpty()) {
             try {
                 codec.sendTrailers(Http1Mapping.fields(c.requestTrailers));
@@ -337,7 +337,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** The Stream gave up the exchange: HTTP/1.1 cannot stop one message and keep the connection. */
     private void abandon() {
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         retire(c);
         closeConnection(true);
     }
@@ -410,7 +410,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (closing) {
             return; // reads are acknowledged by the socket once closing
         }
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             if (!bytes.isEmpty()) {
                 c.add(bytes.asByteBuffer());
@@ -438,7 +438,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void onPeerClosed() {
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             // The backend's end of the tunnel; the client's side may still send (half-close), pump closes once both end.
             c.end = true;
@@ -455,7 +455,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void handle(List<Http1Event> events, boolean copy) {
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         for (Http1Event e : events) {
             if (e instanceof Http1Event.Malformed m) {
                 getContext().getLog().debug("invalid response from {}: {}", endpoint, m.reason());
@@ -516,28 +516,28 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** After a batch: one message to the Stream, then whether the exchange is over. */
     private void afterInput() {
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         if (c != null) {
             dispatch(c);
         }
         pump();
     }
 
-    private void dispatch(Http1Exchange c) {
+    private void dispatch(Http1UpstreamExchange c) {
         if (c.touched) {
             c.stream.tell(new ResponseData(c.takePart()));
         }
     }
 
     /** The connection ended before the response did. */
-    private void lost(Http1Exchange c) {
+    private void lost(Http1UpstreamExchange c) {
         x = null;
         forget(c);
         Failure f = !c.anyResponse && c.idempotent ? Failure.NOT_PROCESSED : Failure.LOST;
         c.stream.tell(new UpstreamFailed(f));
     }
 
-    private void fail(Http1Exchange c, Failure failure) {
+    private void fail(Http1UpstreamExchange c, Failure failure) {
         x = null;
         forget(c);
         c.stream.tell(new UpstreamFailed(failure));
@@ -549,7 +549,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private void pump() {
         startNext();
         writeRequest();
-        Http1Exchange c = x;
+        Http1UpstreamExchange c = x;
         if (c != null && c.responseEnded && !c.tunnel) {
             finishExchange(c);
         } else if (c != null && c.tunnel && c.responseEnded && c.requestDone) {
@@ -569,7 +569,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
      * rest is not sent: the connection cannot be reused, and a client still uploading is stopped with NO_ERROR after
      * the response, as an HTTP/2 server would (RFC 9113 §8.1).
      */
-    private void finishExchange(Http1Exchange c) {
+    private void finishExchange(Http1UpstreamExchange c) {
         if (!c.requestDone) {
             long dropped = 0;
             for (ByteBuffer b : c.body) {
@@ -591,7 +591,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     /** The exchange is over for this connection; credit still owed by the Stream no longer holds reading back. */
-    private void retire(Http1Exchange c) {
+    private void retire(Http1UpstreamExchange c) {
         if (x == c) {
             x = null;
         }
@@ -602,7 +602,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
     }
 
-    private void forget(Http1Exchange c) {
+    private void forget(Http1UpstreamExchange c) {
         if (c.unacked > 0) {
             unhold(c, (int) c.unacked);
         }
@@ -668,13 +668,13 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         return this;
     }
 
-    private void hold(Http1Exchange c, int n) {
+    private void hold(Http1UpstreamExchange c, int n) {
         c.unacked += n;
         buffered += n;
         pc.metrics().buffered(n, buffered, c.unacked);
     }
 
-    private void unhold(Http1Exchange c, int n) {
+    private void unhold(Http1UpstreamExchange c, int n) {
         c.unacked -= n;
         buffered -= n;
         pc.metrics().buffered(-n, buffered, c.unacked);

@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * The exchange an {@link Http1UpstreamConnection} is carrying: the request bytes still to write, how far each message
  * got, and the response pieces of the current batch (one {@link Exchange.ResponseData} per socket read).
  */
-final class Http1Exchange {
+final class Http1UpstreamExchange {
 
     final int id;
     final ActorRef<ToStream> stream;
@@ -39,7 +39,7 @@ final class Http1Exchange {
     boolean end;
     boolean touched;
 
-    Http1Exchange(int id, ActorRef<ToStream> stream, boolean idempotent, boolean websocket) {
+    Http1UpstreamExchange(int id, ActorRef<ToStream> stream, boolean idempotent, boolean websocket) {
         this.id = id;
         this.stream = stream;
         this.idempotent = idempotent;
