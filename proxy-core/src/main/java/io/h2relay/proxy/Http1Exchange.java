@@ -1,0 +1,64 @@
+package io.h2relay.proxy;
+
+import io.h2relay.hpack.Header;
+import io.h2relay.proxy.Exchange.RequestPart;
+import io.h2relay.proxy.Exchange.ToStream;
+import io.h2relay.proxy.Http1Heads.Kind;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The exchange an {@link Http1Downstream} is reading or answering: its Stream, how far each message got, and the
+ * request body gathered in the current batch (one {@link Exchange.RequestData} per batch, as for HTTP/2 streams).
+ */
+final class Http1Exchange {
+
+    final int id;
+    final Kind kind;
+    final boolean http10;
+    /** The request head until the Stream is spawned. */
+    List<Header> head;
+    ForwardingHeaders.ClientConnection client;
+    ActorRef<ToStream> stream;
+    /** The request is complete: the codec's EndOfMessage, or for a tunnel, the client's FIN. */
+    boolean requestEnded;
+    boolean responseStarted;
+    boolean responseEnded;
+    boolean tunnel;
+    /** The Stream is gone or was told to go: request bytes are dropped. */
+    boolean dead;
+    String upgradeSettings;
+    long unacked;
+    List<ByteBuffer> data = List.of();
+    int bytes;
+    List<Header> trailers;
+    boolean end;
+
+    Http1Exchange(int id, Kind kind, boolean http10) {
+        this.id = id;
+        this.kind = kind;
+        this.http10 = http10;
+    }
+
+    void add(ByteBuffer b) {
+        if (data.isEmpty()) {
+            data = new ArrayList<>(4);
+        }
+        data.add(b);
+        bytes += b.remaining();
+    }
+
+    RequestPart takePart() {
+        if (bytes == 0 && trailers == null && !end) {
+            return RequestPart.EMPTY;
+        }
+        RequestPart part = new RequestPart(data, bytes, trailers, end);
+        data = List.of();
+        bytes = 0;
+        trailers = null;
+        end = false;
+        return part;
+    }
+}
