@@ -114,7 +114,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private final TimerScheduler<ToDownstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
-    private final ForwardingHeaders.ClientConnection client;
+    private final ClientSide client;
     private final Map<Integer, Entry> streams = new HashMap<>();
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
@@ -123,19 +123,23 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private boolean peerGoingAway;
     private boolean draining;
 
-    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc)));
+    /** @param listener the name of the listener that accepted the connection */
+    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, String listener) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc,
+                listener)));
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            Accepted accepted, ProxyContext pc) {
+            Accepted accepted, ProxyContext pc, String listener) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
         this.engine = new H2Connection(pc.serverEngine());
         this.io = new EngineSocket(engine, accepted.attach(ctx, Net::new));
-        this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
-                "http", "2");
+        boolean tls = io.socket().tlsSession() != null;
+        this.client = new ClientSide(listener, tls ? ClientSide.H2 : ClientSide.H2C, tls,
+                new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
+                        tls ? "https" : "http", "2"));
         pc.metrics().connectionOpened(true);
         EngineSettings.start(engine, pc.flow());
         io.flush();

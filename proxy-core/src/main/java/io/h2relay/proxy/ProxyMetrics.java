@@ -18,6 +18,7 @@ public final class ProxyMetrics {
     private final LongAdder requests = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder localResponses = new LongAdder();
+    private final LongAdder exchanges = new LongAdder();
 
     /** Bytes held now, over all connections of both sides. */
     public long bufferedBytes() {
@@ -50,6 +51,11 @@ public final class ProxyMetrics {
     /** Requests sent again after a backend refused them or went away before processing them. */
     public long retries() {
         return retries.sum();
+    }
+
+    /** Exchanges that ended, whatever the way. */
+    public long exchanges() {
+        return exchanges.sum();
     }
 
     /** Answers the proxy made itself (404, 502, 503, 504). */
@@ -87,6 +93,11 @@ public final class ProxyMetrics {
 
     void localResponse() {
         localResponses.increment();
+    }
+
+    /** A Stream ended after {@code durationNanos}; {@code trace} says how. */
+    void exchangeEnded(ExchangeTrace trace, long durationNanos) {
+        exchanges.increment();
     }
 
     private static void raise(AtomicLong peak, long value) {

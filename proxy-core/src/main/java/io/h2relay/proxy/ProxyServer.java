@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,6 +53,14 @@ public final class ProxyServer {
      *     that is not {@code h2c://}, or a listener without {@code h2c}
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config) {
+        return start(system, config, List.of());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, ProxyConfig)}, telling {@code observers} about every exchange as it ends.
+     */
+    public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
+            List<ExchangeObserver> observers) {
         for (ClusterConfig c : config.clusters().values()) {
             for (Endpoint e : c.endpoints()) {
                 if (e.scheme() != Endpoint.Scheme.H2C) {
@@ -79,8 +88,9 @@ public final class ProxyServer {
             pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c),
                     "h2relay-" + instance + "-pool-" + c.name(), Props.empty()));
         }
-        ProxyContext pc = new ProxyContext(base.router(), Map.copyOf(pools), base.forwarding(), base.flow(),
-                base.timeouts(), base.serverEngine(), base.clientEngine(), base.retainLimit(), metrics, transport);
+        ProxyContext pc = new ProxyContext(new AtomicReference<>(new ProxyContext.Routing(base.routingNow().router(),
+                Map.copyOf(pools))), base.forwarding(), base.flow(), base.timeouts(), base.serverEngine(),
+                base.clientEngine(), base.retainLimit(), metrics, transport, observers);
 
         List<ActorRef<Listener.Msg>> listeners = new ArrayList<>();
         List<CompletableFuture<Binding>> bindings = new ArrayList<>();
@@ -88,7 +98,7 @@ public final class ProxyServer {
             CompletableFuture<Binding> bound = new CompletableFuture<>();
             listeners.add(system.systemActorOf(
                     Listener.create(transport, new InetSocketAddress(l.host(), l.port()), bound,
-                            accepted -> DownstreamConnection.create(accepted, pc)),
+                            accepted -> DownstreamConnection.create(accepted, pc, l.name())),
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }

@@ -115,6 +115,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final ProxyContext pc;
     private final ActorRef<ToPool> pool;
     private final ClusterConfig cluster;
+    private final String endpoint;
     private final TimerScheduler<ToUpstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
@@ -143,6 +144,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         this.pc = pc;
         this.pool = pool;
         this.cluster = cluster;
+        this.endpoint = endpoint.url();
         this.timers = timers;
         this.capacity = cluster.maxConcurrentStreams();
         this.engine = new H2Connection(pc.clientEngine());
@@ -261,7 +263,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         Entry x = new Entry(id, o.stream());
         streams.put(id, x);
         byStream.put(o.stream(), x);
-        o.stream().tell(new Attached(getContext().getSelf(), id));
+        o.stream().tell(new Attached(getContext().getSelf(), id, endpoint));
         if (!endWithHead) {
             sendPart(x, first);
         }
