@@ -61,6 +61,15 @@ public final class ProxyServer {
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
             List<ExchangeObserver> observers) {
+        return start(system, config, observers, new ProxyMetrics());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, ProxyConfig, List)}, with meters in {@code metrics} (built on the application's
+     * registry: {@code new ProxyMetrics(prometheusRegistry)}).
+     */
+    public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
+            List<ExchangeObserver> observers, ProxyMetrics metrics) {
         for (ClusterConfig c : config.clusters().values()) {
             for (Endpoint e : c.endpoints()) {
                 if (e.scheme() != Endpoint.Scheme.H2C) {
@@ -76,7 +85,6 @@ public final class ProxyServer {
             }
         }
         long instance = INSTANCES.incrementAndGet();
-        ProxyMetrics metrics = new ProxyMetrics();
         Transport transport = Transport.fromConfig(system);
         ProxyContext base = new ProxyContext(Router.of(config), Map.of(),
                 new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),

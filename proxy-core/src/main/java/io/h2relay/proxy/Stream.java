@@ -119,6 +119,7 @@ final class Stream extends AbstractBehavior<ToStream> {
 
     private Behavior<ToStream> start(List<Header> head, RequestPart first) {
         trace = new ExchangeTrace(head);
+        pc.metrics().streamStarted();
         requestEnded = first.end();
         String authority = null;
         String host = null;
@@ -288,7 +289,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private Behavior<ToStream> retry(boolean connectFailure) {
         attempt++;
         afterConnectFailure = connectFailure;
-        pc.metrics().retry();
+        pc.metrics().retry(route.cluster().name());
         upstream = null;
         heldCredit = 0;
         requestOutstanding = 0;
