@@ -92,6 +92,21 @@ final class ServeCommand implements Callable<Integer> {
             shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-origin-stop", origin::stop);
         }
         List<ExchangeObserver> observers = new ArrayList<>();
+        AccessLog accessLog;
+        try {
+            accessLog = AccessLog.start(config.accessLog(), registry, System.out);
+        } catch (IOException e) {
+            throw new CommandFailure(H2relay.EXIT_FAILED, "cannot open the access log " + config.accessLog().file()
+                    + ": " + e.getMessage(), e);
+        }
+        if (accessLog != null) {
+            observers.add(accessLog);
+            // After the drain: the drained exchanges' lines are written too.
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-access-log-close", () -> {
+                accessLog.close();
+                return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+            });
+        }
         ProxyServer proxy;
         try {
             proxy = Lifecycle.await(ProxyServer.start(system, config, observers, new ProxyMetrics(registry)),

@@ -25,7 +25,8 @@ public record ProxyConfig(
         EngineLimits limits,
         ForwardingConfig forwarding,
         OriginConfig origin,
-        AdminConfig admin) {
+        AdminConfig admin,
+        AccessLogConfig accessLog) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -37,6 +38,7 @@ public record ProxyConfig(
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(accessLog, "accessLog");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
         for (Map.Entry<String, ClusterConfig> e : clusters.entrySet()) {

@@ -225,6 +225,7 @@ public final class ProxyServer {
         note(notes, "forwarding", config.forwarding(), next.forwarding());
         note(notes, "origin", config.origin(), next.origin());
         note(notes, "admin", config.admin(), next.admin());
+        note(notes, "access-log", config.accessLog(), next.accessLog());
 
         generation++;
         Map<String, ActorRef<Exchange.ToPool>> old = pc.routingNow().pools();
@@ -245,7 +246,8 @@ public final class ProxyServer {
             }
         }
         ProxyConfig applied = new ProxyConfig(config.listeners(), next.routes(), next.clusters(), config.timeouts(),
-                config.flowControl(), config.limits(), config.forwarding(), config.origin(), config.admin());
+                config.flowControl(), config.limits(), config.forwarding(), config.origin(), config.admin(),
+                config.accessLog());
         config = applied;
         poolConfigs = Map.copyOf(next.clusters());
         return notes;
