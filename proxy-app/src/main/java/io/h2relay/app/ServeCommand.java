@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
                     + "h2c://127.0.0.1:9000` proxies to that backend.",
             "Prints each bound address on standard output once listening. SIGTERM or SIGINT drains (GOAWAY, then "
                     + "in-flight requests get h2relay.timeouts.drain to finish) and exits 0.",
+            "SIGHUP reads the configuration again and applies its routes and clusters without dropping connections; "
+                    + "an invalid file is logged and ignored.",
         },
         footer = {"", "Exit status: 0 stopped by a signal, 1 failed (a port in use), 2 wrong command line or "
                 + "configuration (one FILE:LINE: KEY: MESSAGE line per problem)."})
@@ -67,21 +69,26 @@ final class ServeCommand implements Callable<Integer> {
         Duration drain = config.timeouts().drain();
         ActorSystem<Void> system = Lifecycle.actorSystem(log.level, drain);
         PrometheusMeterRegistry registry = Metrics.registry();
+        ProxyServer proxy;
         try {
-            start(system, config, registry, drain, out);
+            proxy = start(system, config, registry, drain, out);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             registry.close();
             throw e;
         }
+        // Routes and clusters now; the TLS certificates' step joins here once listeners carry certificates.
+        new Reloader(() -> options.load(parent.home()), options.describe(parent.home()), registry)
+                .step(proxy::reload)
+                .onSighup();
         out.println("h2relay: ready; SIGTERM drains for up to " + EffectiveConfig.duration(drain));
         out.flush();
         return Lifecycle.serveUntilStopped(system, drain, spec.commandLine().getErr());
     }
 
-    private void start(ActorSystem<Void> system, ProxyConfig config, PrometheusMeterRegistry registry, Duration drain,
-            PrintWriter out) {
+    private ProxyServer start(ActorSystem<Void> system, ProxyConfig config, PrometheusMeterRegistry registry,
+            Duration drain, PrintWriter out) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         if (config.origin().enabled()) {
             // First, so that the routes to it work from the first request on.
@@ -138,6 +145,7 @@ final class ServeCommand implements Callable<Integer> {
                 return done;
             });
         });
+        return proxy;
     }
 
     private static AdminServer startAdmin(ProxyConfig config, PrometheusMeterRegistry registry, ProxyServer proxy) {
