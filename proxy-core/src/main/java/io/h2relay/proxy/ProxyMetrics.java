@@ -68,7 +68,11 @@ public final class ProxyMetrics {
     private final Map<String, AtomicLong> openByCluster = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> pendingByCluster = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer[]> requestTimers = new ConcurrentHashMap<>();
+    /** Route → cluster → timer per status class: two probes, no key built per exchange. */
+    private final Map<String, Map<String, Timer[]>> requestTimers = new ConcurrentHashMap<>();
+    private final Counter[] outcomes = new Counter[ExchangeRecord.Outcome.values().length];
+    /** By side (client, backend) and window (stream, connection). */
+    private final Counter[] stalls = new Counter[4];
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
     private final Map<String, EndpointHealth> health = new ConcurrentHashMap<>();
 
@@ -229,8 +233,14 @@ public final class ProxyMetrics {
 
     /** A stream (or the whole connection, {@code connectionWindow}) had data to send and no window. */
     public void flowControlStall(String side, boolean connectionWindow) {
-        counter("h2relay.flow.control.stalls", "times data waited for a flow-control window", "side", side,
-                "window", connectionWindow ? "connection" : "stream").increment();
+        int i = (side.equals(CLIENT) ? 0 : 2) + (connectionWindow ? 1 : 0);
+        Counter c = stalls[i];
+        if (c == null) {
+            c = counter("h2relay.flow.control.stalls", "times data waited for a flow-control window", "side", side,
+                    "window", connectionWindow ? "connection" : "stream");
+            stalls[i] = c;
+        }
+        c.increment();
     }
 
     /**
@@ -271,7 +281,8 @@ public final class ProxyMetrics {
         String route = trace.route == null ? "none" : trace.route;
         String cluster = trace.cluster == null ? "none" : trace.cluster;
         int statusClass = trace.status >= 100 && trace.status < 600 ? trace.status / 100 : 0;
-        Timer[] timers = requestTimers.computeIfAbsent(route + '\0' + cluster, k -> new Timer[STATUS_CLASSES.length]);
+        Timer[] timers = requestTimers.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(cluster, c -> new Timer[STATUS_CLASSES.length]);
         Timer t = timers[statusClass];
         if (t == null) {
             t = Timer.builder("h2relay.requests").description("exchanges, by route, cluster and status class")
@@ -280,8 +291,14 @@ public final class ProxyMetrics {
             timers[statusClass] = t;
         }
         t.record(durationNanos, TimeUnit.NANOSECONDS);
-        counter("h2relay.exchanges", "exchanges by how they ended", "outcome",
-                trace.outcome.name().toLowerCase(Locale.ROOT)).increment();
+        int o = trace.outcome.ordinal();
+        Counter outcome = outcomes[o];
+        if (outcome == null) {
+            outcome = counter("h2relay.exchanges", "exchanges by how they ended", "outcome",
+                    trace.outcome.name().toLowerCase(Locale.ROOT));
+            outcomes[o] = outcome;
+        }
+        outcome.increment();
         if (trace.upstreamNanos >= 0) {
             upstreamTimers.computeIfAbsent(cluster, c -> Timer.builder("h2relay.upstream.time")
                     .description("request head sent to a backend to its response head").tags("cluster", c)
