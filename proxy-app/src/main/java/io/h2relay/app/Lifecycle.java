@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The life of a serving process: the actor system, start-up waits, and the stop on SIGTERM.
  *
- * <p>SIGTERM (or SIGINT, SIGHUP) starts the JVM's shutdown hooks. Pekko's own hook runs {@link CoordinatedShutdown},
+ * <p>SIGTERM (or SIGINT; SIGHUP only before {@link Reloader} takes it over) starts the JVM's shutdown hooks. Pekko's own hook runs {@link CoordinatedShutdown},
  * whose {@code service-requests-done} phase is where the proxy drains (GOAWAY, in-flight exchanges finish within
  * {@code h2relay.timeouts.drain}); our hook waits for that and for the actor system to end. The JVM would then exit
  * with 143 (128 + SIGTERM) however cleanly it stopped; a drained stop is a success for systemd and Kubernetes, so

@@ -106,6 +106,15 @@ final class Proc implements AutoCloseable {
         return process.getOutputStream();
     }
 
+    /** The process id, for signals Java cannot send itself ({@code kill -HUP}). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, without waiting. */
     void signalTerm() {
         // Through the handle: Process.destroy() also closes our ends of the pipes, losing the last output.

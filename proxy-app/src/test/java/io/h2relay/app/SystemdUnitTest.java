@@ -71,9 +71,12 @@ class SystemdUnitTest {
     }
 
     @Test
-    void reloadIsNotOfferedBecauseSighupWouldStopTheJvm() throws IOException {
-        // The JVM runs its shutdown hooks on SIGHUP; `systemctl reload` must not drain and stop the proxy.
-        assertFalse(parse(UNIT).get("Service").containsKey("ExecReload"));
+    void reloadSendsSighupToTheJavaProcess() throws IOException {
+        // serve replaces the JVM's SIGHUP behaviour (run the shutdown hooks) with a configuration reload; Type=exec
+        // makes $MAINPID the java process itself.
+        Map<String, String> service = parse(UNIT).get("Service");
+        assertEquals("/bin/kill -HUP $MAINPID", service.get("ExecReload"));
+        assertEquals("exec", service.get("Type"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param routes sorted by name; requests no route takes are answered 404
  * @param clusters by name
  * @param stateDirectory where h2relay keeps what it makes itself (the self-signed certificate)
+ * @param accessLog where and how a line per exchange is written
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -28,7 +29,8 @@ public record ProxyConfig(
         ForwardingConfig forwarding,
         OriginConfig origin,
         AdminConfig admin,
-        Path stateDirectory) {
+        Path stateDirectory,
+        AccessLogConfig accessLog) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -41,6 +43,7 @@ public record ProxyConfig(
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(accessLog, "accessLog");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
         for (Map.Entry<String, ClusterConfig> e : clusters.entrySet()) {

@@ -183,7 +183,8 @@ final class ConnectionFront extends AbstractBehavior<ToDownstream> {
         seen = ByteString.emptyByteString();
         if (h2) {
             DownstreamConnection d = DownstreamConnection.prior(getContext(), timers, pc, socket,
-                    new ForwardingHeaders.ClientConnection(remote, local, scheme, "2"));
+                    ClientSide.of(listener.config().name(),
+                            new ForwardingHeaders.ClientConnection(remote, local, scheme, "2")));
             return d.onNet(new SocketEvent.Received(initial));
         }
         Http1Downstream h = new Http1Downstream(getContext(), timers, pc, listener, socket, remote, local, scheme);

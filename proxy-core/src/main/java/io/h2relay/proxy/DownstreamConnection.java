@@ -118,7 +118,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private final TimerScheduler<ToDownstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
-    private final ForwardingHeaders.ClientConnection client;
+    private final ClientSide client;
     private final Map<Integer, Entry> streams = new HashMap<>();
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
@@ -134,7 +134,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
      * then hands over the bytes read so far through {@link #onNet} (which also resumes reading).
      */
     static DownstreamConnection prior(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client) {
+            ProxyContext pc, Socket socket, ClientSide client) {
         H2Connection engine = new H2Connection(pc.serverEngine());
         EngineSettings.start(engine, pc.flow());
         return new DownstreamConnection(ctx, timers, pc, engine, socket, client, null);
@@ -147,13 +147,13 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
      * {@link #onNet}.
      */
     static DownstreamConnection upgraded(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            ProxyContext pc, Socket socket, ForwardingHeaders.ClientConnection client, H2Connection engine,
+            ProxyContext pc, Socket socket, ClientSide client, H2Connection engine,
             List<Header> head) {
         return new DownstreamConnection(ctx, timers, pc, engine, socket, client, head);
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            ProxyContext pc, H2Connection engine, Socket socket, ForwardingHeaders.ClientConnection client,
+            ProxyContext pc, H2Connection engine, Socket socket, ClientSide client,
             List<Header> upgradedHead) {
         super(ctx);
         this.pc = pc;
@@ -162,7 +162,9 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         this.io = new EngineSocket(engine, socket);
         this.client = client;
         this.securityChecked = !(socket instanceof TlsSocket);
-        pc.metrics().connectionOpened(true);
+        javax.net.ssl.SSLSession session = socket.tlsSession();
+        pc.metrics().downstreamOpened(client.protocol(), session == null ? null : session.getProtocol(),
+                socket.applicationProtocol());
         if (upgradedHead != null) {
             Entry x = new Entry(1);
             x.head = upgradedHead;
@@ -186,16 +188,19 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                 .onMessage(Drain.class, this::onDrain)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Timer.ABORT, () -> {
+                    pc.metrics().timeout(ProxyMetrics.CLIENT, "abort");
                     io.socket().abort();
                     return this;
                 })
                 .onMessageEquals(Timer.DRAIN_DEADLINE, () -> {
+                    pc.metrics().timeout(ProxyMetrics.CLIENT, "drain");
                     io.socket().abort();
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
                     pc.metrics().buffered(-buffered, 0, 0);
-                    pc.metrics().connectionClosed(true);
+                    pc.metrics().downstreamClosed(client.protocol());
+                    pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
                     return this;
                 })
                 .build();
@@ -250,7 +255,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         if (inadequate.isEmpty()) {
             return false;
         }
-        getContext().getLog().info("closing the HTTP/2 connection from {}: {}", client.remote(), inadequate.get());
+        getContext().getLog().info("closing the HTTP/2 connection from {}: {}", client.connection().remote(), inadequate.get());
         engine.closeConnection(ErrorCode.INADEQUATE_SECURITY.code(), inadequate.get(), 0);
         close();
         return true;
@@ -287,6 +292,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             }
         } else if (event instanceof Event.ConnectionTerminated t) {
             peerGoingAway |= t.remote();
+        } else if (event instanceof Event.DataQueueBlocked b) {
+            pc.metrics().flowControlStall(ProxyMetrics.CLIENT, b.connectionWindow());
         }
     }
 
@@ -310,6 +317,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     /** The client reset the stream, or the engine did because the client broke a rule (400/431 already sent). */
     private void onEngineReset(Event.StreamReset s) {
+        pc.metrics().streamReset(ProxyMetrics.CLIENT, s.remoteReset(), s.errorCode());
         Entry x = streams.remove(s.streamId());
         if (x == null) {
             return;
@@ -461,6 +469,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         for (Event e : engine.pendingEvents()) {
             if (e instanceof Event.StreamReset s) {
                 onEngineReset(s); // streams our GOAWAY left unprocessed
+            } else if (e instanceof Event.DataQueueBlocked b) {
+                pc.metrics().flowControlStall(ProxyMetrics.CLIENT, b.connectionWindow());
             }
         }
         if (resetSome) {
@@ -485,6 +495,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         try {
             io.makeRoom();
             engine.resetStream(x.id, code);
+            pc.metrics().streamReset(ProxyMetrics.CLIENT, false, code);
         } catch (H2Error err) {
             getContext().getLog().debug("stream {}: reset refused: {}", x.id, err.toString());
         }
@@ -511,6 +522,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     private Behavior<ToDownstream> onIdle() {
         if (streams.isEmpty() && !io.closing()) {
+            pc.metrics().timeout(ProxyMetrics.CLIENT, "idle");
             goAway();
             close();
         }

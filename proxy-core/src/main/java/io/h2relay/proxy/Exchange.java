@@ -81,14 +81,16 @@ final class Exchange {
     record ClientReset(int errorCode) implements ToStream {}
 
     /**
-     * From an upstream connection: the request now travels as stream {@code streamId} of {@code upstream}.
+     * From an upstream connection: the request head went to the backend {@code endpoint} (its URL; null when not
+     * known), and the request now travels as stream {@code streamId} of {@code upstream}.
      *
      * @param protocolVersion the backend's HTTP version as {@code via} writes it: "2", "1.1"
      */
-    record Attached(ActorRef<ToUpstream> upstream, int streamId, String protocolVersion) implements ToStream {
+    record Attached(ActorRef<ToUpstream> upstream, int streamId, String protocolVersion, String endpoint)
+            implements ToStream {
 
         Attached(ActorRef<ToUpstream> upstream, int streamId) {
-            this(upstream, streamId, "2");
+            this(upstream, streamId, "2", null);
         }
     }
 

@@ -118,7 +118,9 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         int scope = ip.indexOf('%');
         ip = scope < 0 ? ip : ip.substring(0, scope);
         this.localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
-        pc.metrics().connectionOpened(true);
+        javax.net.ssl.SSLSession session = socket.tlsSession();
+        pc.metrics().downstreamOpened(ClientSide.HTTP_1_1, session == null ? null : session.getProtocol(),
+                socket.applicationProtocol());
         updateIdleTimer();
     }
 
@@ -147,7 +149,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                 })
                 .onSignal(PostStop.class, s -> {
                     pc.metrics().buffered(-buffered, 0, 0);
-                    pc.metrics().connectionClosed(true);
+                    pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
                     return this;
                 })
                 .build();
@@ -324,11 +326,12 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
         owed.clear();
         timers.cancelAll();
-        pc.metrics().connectionClosed(true); // counted again as an HTTP/2 connection
+        pc.metrics().downstreamClosed(ClientSide.HTTP_1_1); // counted again as an HTTP/2 connection
         pc.metrics().buffered(-buffered, 0, 0);
         buffered = 0;
         DownstreamConnection h2 = DownstreamConnection.upgraded(getContext(), timers, pc, socket,
-                new ForwardingHeaders.ClientConnection(remote, local, scheme, "2"), engine, cur.head);
+                ClientSide.of(listener.config().name(), new ForwardingHeaders.ClientConnection(remote, local, scheme,
+                        "2")), engine, cur.head);
         return h2.onNet(new SocketEvent.Received(ByteString.fromByteBuffer(trailing)));
     }
 
@@ -361,7 +364,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         RequestPart part = x.takePart();
         if (x.head != null) {
             x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
-                    x.client));
+                    ClientSide.of(listener.config().name(), x.client)));
             getContext().watchWith(x.stream, new StreamGone(x.id));
             live.put(x.id, x.stream);
             x.head = null;

@@ -126,7 +126,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         this.timers = timers;
         this.socket = socket;
         this.readLimit = Math.max(1, pc.flow().streamWindow());
-        pc.metrics().connectionOpened(false);
+        pc.metrics().upstreamOpened(cluster.name());
         if (connected) {
             onConnected();
         }
@@ -171,7 +171,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     if (x != null) {
                         unhold(x, (int) x.unacked);
                     }
-                    pc.metrics().connectionClosed(false);
+                    pc.metrics().upstreamClosed(cluster.name());
                     return this;
                 })
                 .build();
@@ -233,7 +233,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             x = new Http1UpstreamExchange(nextId, o.stream(), r.idempotent(), r.websocket());
             nextId += 2;
             x.requestDone = codec.ourState() != Http1State.BODY;
-            o.stream().tell(new Attached(getContext().getSelf(), x.id, "1.1"));
+            o.stream().tell(new Attached(getContext().getSelf(), x.id, "1.1", endpoint.url()));
             addPart(x, first);
         }
     }
@@ -393,10 +393,11 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** The connection never came up: the pool knows, and requests still on their way are answered. */
     private Behavior<ToUpstream> unreachable() {
+        pc.metrics().connectFailed(cluster.name());
         while (!waiting.isEmpty()) {
             bounce(waiting.poll(), Failure.CONNECT_FAILED);
         }
-        pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+        pc.metrics().upstreamClosed(cluster.name()); // PostStop will not run here: the behaviour changes first
         return Unreachable.behavior();
     }
 

@@ -95,6 +95,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
                                 tls.config().serverNameFor(endpoint), endpoint.port());
                     } catch (TlsException e) {
                         ctx.getLog().warn("TLS to {}: {}", endpoint, e.toString());
+                        pc.metrics().connectFailed(cluster.name());
                         pool.tell(new UpstreamPool.ConnectFailed(ctx.getSelf()));
                         return Unreachable.behavior();
                     }
@@ -165,7 +166,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
                 timers.cancel(HandshakeTimeout.INSTANCE);
                 String protocol = socket.applicationProtocol();
                 if (protocol.equals(ServerTls.H2)) {
-                    UpstreamConnection h2 = UpstreamConnection.over(getContext(), timers, pc, pool, cluster, socket);
+                    UpstreamConnection h2 = UpstreamConnection.over(getContext(), timers, pc, pool, endpoint, cluster, socket);
                     state.successor = h2::onSocketEvent;
                     state.next = h2;
                     h2.onSocketEvent(e);
@@ -216,6 +217,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
 
     /** Unreachable: the pool backs off, every waiting request is told. */
     private Behavior<ToUpstream> failed() {
+        pc.metrics().connectFailed(cluster.name());
         pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
         stash.forEach(m -> {
             if (m instanceof Open o) {

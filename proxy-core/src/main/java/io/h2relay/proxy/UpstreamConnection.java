@@ -60,13 +60,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
-    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer {}
+    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer, Retire {}
 
     record Net(SocketEvent event) implements Internal {}
 
     record StreamGone(ActorRef<ToStream> stream) implements Internal {}
 
     enum Timer implements Internal { IDLE, ABORT }
+
+    /** The pool was replaced by a reload: carry on with what comes, close as soon as no stream is left. */
+    enum Retire implements Internal { INSTANCE }
 
     /** Closing a connection whose backend does not finish the close in time resets it. */
     private static final Duration ABORT_AFTER = Duration.ofSeconds(10);
@@ -116,6 +119,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final ProxyContext pc;
     private final ActorRef<ToPool> pool;
     private final ClusterConfig cluster;
+    private final String endpoint;
     private final TimerScheduler<ToUpstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
@@ -128,13 +132,14 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private int capacity;
     private boolean ready;
     private boolean draining;
+    private boolean retiring;
     private long completed;
     private long reportedCompleted;
     private long buffered;
 
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
             ClusterConfig cluster) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new UpstreamConnection(ctx, t, pc, pool, cluster,
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new UpstreamConnection(ctx, t, pc, pool, endpoint, cluster,
                 pc.transport().connect(ctx, new InetSocketAddress(endpoint.host(), endpoint.port()),
                         cluster.connectTimeout(), Net::new))));
     }
@@ -144,21 +149,22 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
      * Hand it the {@code Connected} event through {@link #onSocketEvent}.
      */
     static UpstreamConnection over(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
-            ActorRef<ToPool> pool, ClusterConfig cluster, Socket socket) {
-        return new UpstreamConnection(ctx, timers, pc, pool, cluster, socket);
+            ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket) {
+        return new UpstreamConnection(ctx, timers, pc, pool, endpoint, cluster, socket);
     }
 
     private UpstreamConnection(ActorContext<ToUpstream> ctx, TimerScheduler<ToUpstream> timers, ProxyContext pc,
-            ActorRef<ToPool> pool, ClusterConfig cluster, Socket socket) {
+            ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket) {
         super(ctx);
         this.pc = pc;
         this.pool = pool;
         this.cluster = cluster;
+        this.endpoint = endpoint.url();
         this.timers = timers;
         this.capacity = cluster.maxConcurrentStreams();
         this.engine = new H2Connection(pc.clientEngine());
         this.io = new EngineSocket(engine, socket);
-        pc.metrics().connectionOpened(false);
+        pc.metrics().upstreamOpened(cluster.name());
         EngineSettings.start(engine, pc.flow());
         io.flush(); // held by the socket until the connection is up
     }
@@ -213,13 +219,20 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 })
                 .onMessage(StreamGone.class, this::onStreamGone)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
+                .onMessageEquals(Retire.INSTANCE, () -> {
+                    retiring = true;
+                    pump();
+                    return this;
+                })
                 .onMessageEquals(Timer.ABORT, () -> {
+                    pc.metrics().timeout(ProxyMetrics.BACKEND, "abort");
                     io.socket().abort();
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
                     pc.metrics().buffered(-buffered, 0, 0);
-                    pc.metrics().connectionClosed(false);
+                    pc.metrics().upstreamClosed(cluster.name());
+                    pc.metrics().abuse(ProxyMetrics.BACKEND, engine.abuseCounters());
                     return this;
                 })
                 .build();
@@ -276,7 +289,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         Entry x = new Entry(id, o.stream());
         streams.put(id, x);
         byStream.put(o.stream(), x);
-        o.stream().tell(new Attached(getContext().getSelf(), id));
+        o.stream().tell(new Attached(getContext().getSelf(), id, "2", endpoint));
         if (!endWithHead) {
             sendPart(x, first);
         }
@@ -357,11 +370,12 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
         if (e instanceof SocketEvent.ConnectFailed f) {
             getContext().getLog().debug("connect to {} failed: {}", io.socket().remoteAddress(), f.cause().toString());
+            pc.metrics().connectFailed(cluster.name());
             pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.CONNECT_FAILED);
             }
-            pc.metrics().connectionClosed(false); // PostStop will not run here: the behaviour changes first
+            pc.metrics().upstreamClosed(cluster.name()); // PostStop will not run here: the behaviour changes first
             return Unreachable.behavior();
         }
         if (e instanceof SocketEvent.PeerClosed) {
@@ -438,6 +452,8 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.NOT_PROCESSED);
             }
+        } else if (event instanceof Event.DataQueueBlocked b) {
+            pc.metrics().flowControlStall(ProxyMetrics.BACKEND, b.connectionWindow());
         }
     }
 
@@ -461,6 +477,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** The backend reset the stream (or GOAWAY left it unprocessed), or we did because the backend broke a rule. */
     private void onEngineReset(Event.StreamReset s) {
+        pc.metrics().streamReset(ProxyMetrics.BACKEND, s.remoteReset(), s.errorCode());
         Entry x = streams.get(s.streamId());
         if (x == null) {
             return;
@@ -516,11 +533,16 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         for (Event e : engine.pendingEvents()) {
             if (e instanceof Event.StreamReset s) {
                 onEngineReset(s);
+            } else if (e instanceof Event.DataQueueBlocked b) {
+                pc.metrics().flowControlStall(ProxyMetrics.BACKEND, b.connectionWindow());
             }
         }
         reportCompleted();
         if (!io.closing() && (engine.isTerminated() || draining && streams.isEmpty() && waiting.isEmpty())) {
             close();
+        } else if (retiring && !draining && streams.isEmpty() && waiting.isEmpty()) {
+            closeIdle();
+            return;
         }
         updateIdleTimer();
     }
@@ -566,6 +588,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         try {
             io.makeRoom();
             engine.resetStream(id, code);
+            pc.metrics().streamReset(ProxyMetrics.BACKEND, false, code);
         } catch (H2Error err) {
             getContext().getLog().debug("stream {}: reset refused: {}", id, err.toString());
         }
@@ -596,12 +619,17 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private Behavior<ToUpstream> onIdle() {
         if (streams.isEmpty() && waiting.isEmpty() && !draining) {
-            draining = true;
-            pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
-            // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.
-            close();
+            pc.metrics().timeout(ProxyMetrics.BACKEND, "idle");
+            closeIdle();
         }
         return this;
+    }
+
+    private void closeIdle() {
+        draining = true;
+        pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
+        // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.
+        close();
     }
 
     private void hold(Entry x, int n) {
