@@ -114,7 +114,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private final TimerScheduler<ToDownstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
-    private final ForwardingHeaders.ClientConnection client;
+    private final ClientSide client;
     private final Map<Integer, Entry> streams = new HashMap<>();
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
@@ -123,20 +123,26 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private boolean peerGoingAway;
     private boolean draining;
 
-    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc)));
+    /** @param listener the name of the listener that accepted the connection */
+    static Behavior<ToDownstream> create(Accepted accepted, ProxyContext pc, String listener) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new DownstreamConnection(ctx, t, accepted, pc,
+                listener)));
     }
 
     private DownstreamConnection(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers,
-            Accepted accepted, ProxyContext pc) {
+            Accepted accepted, ProxyContext pc, String listener) {
         super(ctx);
         this.pc = pc;
         this.timers = timers;
         this.engine = new H2Connection(pc.serverEngine());
         this.io = new EngineSocket(engine, accepted.attach(ctx, Net::new));
-        this.client = new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
-                "http", "2");
-        pc.metrics().connectionOpened(true);
+        boolean tls = io.socket().tlsSession() != null;
+        this.client = new ClientSide(listener, tls ? ClientSide.H2 : ClientSide.H2C, tls,
+                new ForwardingHeaders.ClientConnection(accepted.remoteAddress(), accepted.localAddress(),
+                        tls ? "https" : "http", "2"));
+        javax.net.ssl.SSLSession session = io.socket().tlsSession();
+        pc.metrics().downstreamOpened(client.protocol(), session == null ? null : session.getProtocol(),
+                io.socket().applicationProtocol());
         EngineSettings.start(engine, pc.flow());
         io.flush();
         updateIdleTimer();
@@ -153,16 +159,19 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                 .onMessage(Drain.class, this::onDrain)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Timer.ABORT, () -> {
+                    pc.metrics().timeout(ProxyMetrics.CLIENT, "abort");
                     io.socket().abort();
                     return this;
                 })
                 .onMessageEquals(Timer.DRAIN_DEADLINE, () -> {
+                    pc.metrics().timeout(ProxyMetrics.CLIENT, "drain");
                     io.socket().abort();
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
                     pc.metrics().buffered(-buffered, 0, 0);
-                    pc.metrics().connectionClosed(true);
+                    pc.metrics().downstreamClosed(client.protocol());
+                    pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
                     return this;
                 })
                 .build();
@@ -227,6 +236,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             }
         } else if (event instanceof Event.ConnectionTerminated t) {
             peerGoingAway |= t.remote();
+        } else if (event instanceof Event.DataQueueBlocked b) {
+            pc.metrics().flowControlStall(ProxyMetrics.CLIENT, b.connectionWindow());
         }
     }
 
@@ -250,6 +261,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     /** The client reset the stream, or the engine did because the client broke a rule (400/431 already sent). */
     private void onEngineReset(Event.StreamReset s) {
+        pc.metrics().streamReset(ProxyMetrics.CLIENT, s.remoteReset(), s.errorCode());
         Entry x = streams.remove(s.streamId());
         if (x == null) {
             return;
@@ -401,6 +413,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         for (Event e : engine.pendingEvents()) {
             if (e instanceof Event.StreamReset s) {
                 onEngineReset(s); // streams our GOAWAY left unprocessed
+            } else if (e instanceof Event.DataQueueBlocked b) {
+                pc.metrics().flowControlStall(ProxyMetrics.CLIENT, b.connectionWindow());
             }
         }
         if (resetSome) {
@@ -425,6 +439,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         try {
             io.makeRoom();
             engine.resetStream(x.id, code);
+            pc.metrics().streamReset(ProxyMetrics.CLIENT, false, code);
         } catch (H2Error err) {
             getContext().getLog().debug("stream {}: reset refused: {}", x.id, err.toString());
         }
@@ -451,6 +466,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     private Behavior<ToDownstream> onIdle() {
         if (streams.isEmpty() && !io.closing()) {
+            pc.metrics().timeout(ProxyMetrics.CLIENT, "idle");
             goAway();
             close();
         }

@@ -78,8 +78,16 @@ final class Exchange {
     /** From the downstream connection: the client reset the stream, or the connection is gone. */
     record ClientReset(int errorCode) implements ToStream {}
 
-    /** From an upstream connection: the request now travels as stream {@code streamId} of {@code upstream}. */
-    record Attached(ActorRef<ToUpstream> upstream, int streamId) implements ToStream {}
+    /**
+     * From an upstream connection: the request head went to the backend {@code endpoint} (its URL; null when not
+     * known), and the request now travels as stream {@code streamId} of {@code upstream}.
+     */
+    record Attached(ActorRef<ToUpstream> upstream, int streamId, String endpoint) implements ToStream {
+
+        Attached(ActorRef<ToUpstream> upstream, int streamId) {
+            this(upstream, streamId, null);
+        }
+    }
 
     /** From an upstream connection: more of the response. */
     record ResponseData(ResponsePart part) implements ToStream {}

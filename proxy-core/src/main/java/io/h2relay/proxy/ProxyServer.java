@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,6 +53,23 @@ public final class ProxyServer {
      *     that is not {@code h2c://}, or a listener without {@code h2c}
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config) {
+        return start(system, config, List.of());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, ProxyConfig)}, telling {@code observers} about every exchange as it ends.
+     */
+    public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
+            List<ExchangeObserver> observers) {
+        return start(system, config, observers, new ProxyMetrics());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, ProxyConfig, List)}, with meters in {@code metrics} (built on the application's
+     * registry: {@code new ProxyMetrics(prometheusRegistry)}).
+     */
+    public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
+            List<ExchangeObserver> observers, ProxyMetrics metrics) {
         for (ClusterConfig c : config.clusters().values()) {
             for (Endpoint e : c.endpoints()) {
                 if (e.scheme() != Endpoint.Scheme.H2C) {
@@ -67,7 +85,6 @@ public final class ProxyServer {
             }
         }
         long instance = INSTANCES.incrementAndGet();
-        ProxyMetrics metrics = new ProxyMetrics();
         Transport transport = Transport.fromConfig(system);
         ProxyContext base = new ProxyContext(Router.of(config), Map.of(),
                 new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),
@@ -79,8 +96,9 @@ public final class ProxyServer {
             pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c),
                     "h2relay-" + instance + "-pool-" + c.name(), Props.empty()));
         }
-        ProxyContext pc = new ProxyContext(base.router(), Map.copyOf(pools), base.forwarding(), base.flow(),
-                base.timeouts(), base.serverEngine(), base.clientEngine(), base.retainLimit(), metrics, transport);
+        ProxyContext pc = new ProxyContext(new AtomicReference<>(new ProxyContext.Routing(base.routingNow().router(),
+                Map.copyOf(pools))), base.forwarding(), base.flow(), base.timeouts(), base.serverEngine(),
+                base.clientEngine(), base.retainLimit(), metrics, transport, observers);
 
         List<ActorRef<Listener.Msg>> listeners = new ArrayList<>();
         List<CompletableFuture<Binding>> bindings = new ArrayList<>();
@@ -88,7 +106,7 @@ public final class ProxyServer {
             CompletableFuture<Binding> bound = new CompletableFuture<>();
             listeners.add(system.systemActorOf(
                     Listener.create(transport, new InetSocketAddress(l.host(), l.port()), bound,
-                            accepted -> DownstreamConnection.create(accepted, pc)),
+                            accepted -> DownstreamConnection.create(accepted, pc, l.name())),
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -49,6 +50,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * connection that never came up) is sent again, to another connection, as long as every body byte sent is still at
  * hand: the Stream keeps the first {@link ProxyContext#retainLimit()} body bytes and withholds their credit from the
  * client until the response head arrives (or the body grows past the limit, which ends retrying).
+ *
+ * <p><b>The record.</b> Whatever way the Stream ends (it may also stop with its connection), its {@link PostStop}
+ * tells the metrics and every {@link ExchangeObserver} once, from the {@link ExchangeTrace} it kept.
  */
 final class Stream extends AbstractBehavior<ToStream> {
 
@@ -62,6 +66,8 @@ final class Stream extends AbstractBehavior<ToStream> {
     private final ActorRef<ToDownstream> downstream;
     private final int id;
     private final TimerScheduler<ToStream> timers;
+    private final ClientSide client;
+    private ExchangeTrace trace;
 
     private Route route;
     private ActorRef<ToPool> pool;
@@ -88,23 +94,32 @@ final class Stream extends AbstractBehavior<ToStream> {
     private long responseOutstanding;
 
     static Behavior<ToStream> create(ProxyContext pc, ActorRef<ToDownstream> downstream, int streamId,
-            List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
+            List<Header> head, RequestPart first, ClientSide client) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            Stream s = new Stream(ctx, timers, pc, downstream, streamId);
-            return s.start(head, first, client);
+            Stream s = new Stream(ctx, timers, pc, downstream, streamId, client);
+            return s.start(head, first);
         }));
     }
 
+    /** A Stream whose listener is unknown (tests): the protocol follows the connection's scheme and version. */
+    static Behavior<ToStream> create(ProxyContext pc, ActorRef<ToDownstream> downstream, int streamId,
+            List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
+        return create(pc, downstream, streamId, head, first, ClientSide.of("", client));
+    }
+
     private Stream(ActorContext<ToStream> ctx, TimerScheduler<ToStream> timers, ProxyContext pc,
-            ActorRef<ToDownstream> downstream, int id) {
+            ActorRef<ToDownstream> downstream, int id, ClientSide client) {
         super(ctx);
         this.timers = timers;
         this.pc = pc;
         this.downstream = downstream;
         this.id = id;
+        this.client = client;
     }
 
-    private Behavior<ToStream> start(List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
+    private Behavior<ToStream> start(List<Header> head, RequestPart first) {
+        trace = new ExchangeTrace(head);
+        pc.metrics().streamStarted();
         requestEnded = first.end();
         String authority = null;
         String host = null;
@@ -117,18 +132,26 @@ final class Stream extends AbstractBehavior<ToStream> {
                 default -> { }
             }
         }
-        Optional<RouteMatch> match = pc.router().route(authority != null ? authority : host, path);
+        ProxyContext.Routing routing = pc.routingNow();
+        Optional<RouteMatch> match = routing.router().route(authority != null ? authority : host, path);
         if (match.isEmpty()) {
-            return localResponse(404, "no route for this request\n");
+            trace.request(first);
+            localResponse(404, "no route for this request\n");
+            ended(); // stopped before this behaviour ran: no PostStop reaches it
+            return Behaviors.stopped();
         }
         route = match.get().route();
-        pool = pc.pools().get(route.cluster().name());
+        pool = routing.pools().get(route.cluster().name());
+        trace.route = route.name();
+        trace.cluster = route.cluster().name();
+        trace.capture(captureLimit(route.name()));
+        trace.request(first);
         String upstreamPath = match.get().path();
         List<Header> fields = new ArrayList<>(head.size());
         for (Header h : head) {
             fields.add(upstreamPath != null && h.name().equals(":path") ? Header.of(":path", upstreamPath) : h);
         }
-        upstreamHead = route.requestHeaders().apply(pc.forwarding().request(fields, client));
+        upstreamHead = route.requestHeaders().apply(pc.forwarding().request(fields, client.connection()));
         pending.add(first);
         acquire();
         if (requestEnded) {
@@ -161,12 +184,15 @@ final class Stream extends AbstractBehavior<ToStream> {
                 })
                 .onMessage(PriorityChange.class, p -> {
                     priority = p.fieldValue();
+                    trace.priority = priority;
                     if (upstream != null) {
                         upstream.tell(new Prioritize(upstreamId, priority));
                     }
                     return this;
                 })
                 .onMessage(ClientReset.class, r -> {
+                    trace.end(requestEnded && responseEnded ? ExchangeRecord.Outcome.COMPLETED
+                            : ExchangeRecord.Outcome.CLIENT_RESET, r.errorCode());
                     if (upstream != null) {
                         upstream.tell(new Cancel(upstreamId, r.errorCode())); // the same code both ways
                     }
@@ -181,7 +207,12 @@ final class Stream extends AbstractBehavior<ToStream> {
                         return this;
                     }
                     cancelUpstream();
+                    trace.end(ExchangeRecord.Outcome.TIMEOUT, -1);
                     return localResponse(504, "backend timeout\n");
+                })
+                .onSignal(PostStop.class, s -> {
+                    ended();
+                    return this;
                 })
                 .build();
     }
@@ -196,6 +227,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     }
 
     private Behavior<ToStream> onRequestData(RequestPart part) {
+        trace.request(part);
         requestEnded |= part.end();
         if (upstream == null) {
             pending.add(part);
@@ -213,6 +245,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private Behavior<ToStream> onAttached(Attached a) {
         upstream = a.upstream();
         upstreamId = a.streamId();
+        trace.headSent(a.endpoint());
         RequestPart part = pending.take();
         if (!part.isEmpty()) {
             upstream.tell(new Send(upstreamId, part));
@@ -256,7 +289,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private Behavior<ToStream> retry(boolean connectFailure) {
         attempt++;
         afterConnectFailure = connectFailure;
-        pc.metrics().retry();
+        pc.metrics().retry(route.cluster().name());
         upstream = null;
         heldCredit = 0;
         requestOutstanding = 0;
@@ -295,10 +328,12 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (head != null) {
             responseStarted = true;
             timers.cancel(Timeout.INSTANCE);
+            trace.backendAnswered();
             head = route.responseHeaders().apply(pc.forwarding().response(head, "2"));
         }
         List<Header> trailers = part.trailers() == null ? null
                 : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
+        trace.response(head, part.data(), part.bytes(), trailers);
         downstream.tell(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
                 part.end())));
         if (head != null) {
@@ -315,6 +350,7 @@ final class Stream extends AbstractBehavior<ToStream> {
      */
     private Behavior<ToStream> finishIfDone() {
         if (requestEnded && responseEnded && requestOutstanding <= 0 && responseOutstanding <= 0) {
+            trace.end(ExchangeRecord.Outcome.COMPLETED, -1);
             return Behaviors.stopped();
         }
         return this;
@@ -329,6 +365,7 @@ final class Stream extends AbstractBehavior<ToStream> {
             return localResponse(502, "invalid response from the backend\n");
         }
         int code = r.byBackend() ? r.errorCode() : ErrorCode.INTERNAL_ERROR.code();
+        trace.end(r.byBackend() ? ExchangeRecord.Outcome.UPSTREAM_RESET : ExchangeRecord.Outcome.FAILED, code);
         downstream.tell(new ResetClientStream(id, code));
         return Behaviors.stopped();
     }
@@ -347,6 +384,7 @@ final class Stream extends AbstractBehavior<ToStream> {
             }
             case LOST -> {
                 if (responseStarted) {
+                    trace.end(ExchangeRecord.Outcome.FAILED, ErrorCode.INTERNAL_ERROR.code());
                     downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
                     return Behaviors.stopped();
                 }
@@ -362,6 +400,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     private Behavior<ToStream> localResponse(int status, String text) {
         cancelUpstream();
         if (responseStarted) {
+            trace.end(ExchangeRecord.Outcome.FAILED, ErrorCode.INTERNAL_ERROR.code());
             downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
             return Behaviors.stopped();
         }
@@ -370,12 +409,54 @@ final class Stream extends AbstractBehavior<ToStream> {
         List<Header> head = List.of(Header.of(":status", Integer.toString(status)),
                 Header.of("content-type", "text/plain; charset=utf-8"),
                 Header.of("content-length", Integer.toString(body.remaining())));
+        trace.response(head, List.of(body), body.remaining(), null);
         downstream.tell(new Respond(id, new ResponsePart(List.of(), head, List.of(body), body.remaining(), null,
                 true)));
+        int reset = -1;
         if (!requestEnded) {
-            downstream.tell(new ResetClientStream(id, ErrorCode.NO_ERROR.code()));
+            reset = ErrorCode.NO_ERROR.code();
+            downstream.tell(new ResetClientStream(id, reset));
         }
+        trace.end(ExchangeRecord.Outcome.LOCAL_RESPONSE, reset);
         return Behaviors.stopped();
+    }
+
+    // ---- the record ---------------------------------------------------------------------------------------------
+
+    private int captureLimit(String routeName) {
+        int limit = 0;
+        for (ExchangeObserver o : pc.observers()) {
+            try {
+                limit = Math.max(limit, o.captureLimit(routeName));
+            } catch (RuntimeException e) {
+                getContext().getLog().warn("exchange observer {} failed: {}", o, e.toString());
+            }
+        }
+        return limit;
+    }
+
+    /** The Stream stopped, whatever the way: the exchange is over. Stopped with its connection, it was cut. */
+    private void ended() {
+        if (trace == null) {
+            return;
+        }
+        ExchangeTrace trace = this.trace;
+        this.trace = null;
+        trace.end(requestEnded && responseEnded ? ExchangeRecord.Outcome.COMPLETED
+                : ExchangeRecord.Outcome.CLIENT_RESET, -1);
+        long now = System.nanoTime();
+        pc.metrics().exchangeEnded(trace, now - trace.startNanos);
+        if (pc.observers().isEmpty()) {
+            return;
+        }
+        ExchangeRecord record = trace.toRecord(client, id, now);
+        for (ExchangeObserver o : pc.observers()) {
+            try {
+                o.exchangeEnded(record);
+            } catch (RuntimeException e) {
+                getContext().getLog().warn("exchange observer {} failed: {}", o, e.toString());
+            }
+        }
     }
 
     private void cancelUpstream() {

@@ -115,6 +115,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final ProxyContext pc;
     private final ActorRef<ToPool> pool;
     private final ClusterConfig cluster;
+    private final String endpoint;
     private final TimerScheduler<ToUpstream> timers;
     private final H2Connection engine;
     private final EngineSocket io;
@@ -143,12 +144,13 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         this.pc = pc;
         this.pool = pool;
         this.cluster = cluster;
+        this.endpoint = endpoint.url();
         this.timers = timers;
         this.capacity = cluster.maxConcurrentStreams();
         this.engine = new H2Connection(pc.clientEngine());
         InetSocketAddress remote = new InetSocketAddress(endpoint.host(), endpoint.port());
         this.io = new EngineSocket(engine, pc.transport().connect(ctx, remote, cluster.connectTimeout(), Net::new));
-        pc.metrics().connectionOpened(false);
+        pc.metrics().upstreamOpened(cluster.name());
         EngineSettings.start(engine, pc.flow());
         io.flush(); // held by the socket until the connection is up
     }
@@ -204,12 +206,14 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 .onMessage(StreamGone.class, this::onStreamGone)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Timer.ABORT, () -> {
+                    pc.metrics().timeout(ProxyMetrics.BACKEND, "abort");
                     io.socket().abort();
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
                     pc.metrics().buffered(-buffered, 0, 0);
-                    pc.metrics().connectionClosed(false);
+                    pc.metrics().upstreamClosed(cluster.name());
+                    pc.metrics().abuse(ProxyMetrics.BACKEND, engine.abuseCounters());
                     return this;
                 })
                 .build();
@@ -261,7 +265,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         Entry x = new Entry(id, o.stream());
         streams.put(id, x);
         byStream.put(o.stream(), x);
-        o.stream().tell(new Attached(getContext().getSelf(), id));
+        o.stream().tell(new Attached(getContext().getSelf(), id, endpoint));
         if (!endWithHead) {
             sendPart(x, first);
         }
@@ -328,6 +332,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
         if (e instanceof SocketEvent.ConnectFailed f) {
             getContext().getLog().debug("connect to {} failed: {}", io.socket().remoteAddress(), f.cause().toString());
+            pc.metrics().connectFailed(cluster.name());
             pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.CONNECT_FAILED);
@@ -408,6 +413,8 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             while (!waiting.isEmpty()) {
                 bounce(waiting.poll(), Failure.NOT_PROCESSED);
             }
+        } else if (event instanceof Event.DataQueueBlocked b) {
+            pc.metrics().flowControlStall(ProxyMetrics.BACKEND, b.connectionWindow());
         }
     }
 
@@ -431,6 +438,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** The backend reset the stream (or GOAWAY left it unprocessed), or we did because the backend broke a rule. */
     private void onEngineReset(Event.StreamReset s) {
+        pc.metrics().streamReset(ProxyMetrics.BACKEND, s.remoteReset(), s.errorCode());
         Entry x = streams.get(s.streamId());
         if (x == null) {
             return;
@@ -486,6 +494,8 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         for (Event e : engine.pendingEvents()) {
             if (e instanceof Event.StreamReset s) {
                 onEngineReset(s);
+            } else if (e instanceof Event.DataQueueBlocked b) {
+                pc.metrics().flowControlStall(ProxyMetrics.BACKEND, b.connectionWindow());
             }
         }
         reportCompleted();
@@ -536,6 +546,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         try {
             io.makeRoom();
             engine.resetStream(id, code);
+            pc.metrics().streamReset(ProxyMetrics.BACKEND, false, code);
         } catch (H2Error err) {
             getContext().getLog().debug("stream {}: reset refused: {}", id, err.toString());
         }
@@ -566,6 +577,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private Behavior<ToUpstream> onIdle() {
         if (streams.isEmpty() && waiting.isEmpty() && !draining) {
+            pc.metrics().timeout(ProxyMetrics.BACKEND, "idle");
             draining = true;
             pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
             // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.

@@ -97,6 +97,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     private final Map<ActorRef<ToUpstream>, Conn> connections = new HashMap<>();
     private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
     private int next;
+    private int reportedPending;
 
     static Behavior<ToPool> create(ProxyContext pc, ClusterConfig cluster) {
         return Behaviors.setup(ctx -> new UpstreamPool(ctx, pc, cluster));
@@ -107,6 +108,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         this.pc = pc;
         this.cluster = cluster;
         this.endpoints = cluster.endpoints().stream().map(EndpointState::new).toArray(EndpointState[]::new);
+        pc.metrics().pending(cluster.name(), 0); // the gauge exists from the start
     }
 
     @Override
@@ -155,6 +157,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
             a.stream().tell(new Unavailable(true));
         } else if (pending.size() < cluster.maxPendingRequests()) {
             pending.add(a);
+            reportPending();
         } else {
             a.stream().tell(new Unavailable(false));
         }
@@ -223,7 +226,16 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         while (!pending.isEmpty() && dispatch(pending.peek())) {
             pending.poll();
         }
+        reportPending();
         return this;
+    }
+
+    /** The queue depth gauge, when it changed. */
+    private void reportPending() {
+        if (pending.size() != reportedPending) {
+            reportedPending = pending.size();
+            pc.metrics().pending(cluster.name(), reportedPending);
+        }
     }
 
     private boolean anyHealthy(long now) {

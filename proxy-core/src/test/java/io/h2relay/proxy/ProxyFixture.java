@@ -29,9 +29,19 @@ final class ProxyFixture {
 
     /** A proxy with one listener "main" on a free port; {@code hocon} is the inside of {@code h2relay { }}. */
     static ProxyServer proxy(ActorTestKit kit, String hocon) throws Exception {
-        ProxyConfig config = ConfigLoader.parse("h2relay {\n listeners.main.address = \"127.0.0.1:0\"\n" + hocon
-                + "\n}\n", "test");
-        return ProxyServer.start(kit.system(), config).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return proxy(kit, hocon, List.of());
+    }
+
+    /** As {@link #proxy(ActorTestKit, String)}, telling {@code observers} about every exchange. */
+    static ProxyServer proxy(ActorTestKit kit, String hocon, List<ExchangeObserver> observers) throws Exception {
+        return ProxyServer.start(kit.system(), config(hocon), observers).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** The configuration {@link #proxy(ActorTestKit, String)} runs. */
+    static ProxyConfig config(String hocon) {
+        return ConfigLoader.parse("h2relay {\n listeners.main.address = \"127.0.0.1:0\"\n" + hocon + "\n}\n",
+                "test");
     }
 
     /** A cluster "backend" at {@code address} and a catch-all route to it, plus {@code extra}. */
