@@ -25,7 +25,8 @@ public record ProxyConfig(
         EngineLimits limits,
         ForwardingConfig forwarding,
         OriginConfig origin,
-        AdminConfig admin) {
+        AdminConfig admin,
+        RecordConfig record) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -37,6 +38,7 @@ public record ProxyConfig(
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(record, "record");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
         for (Map.Entry<String, ClusterConfig> e : clusters.entrySet()) {
@@ -49,6 +51,19 @@ public record ProxyConfig(
                 throw new IllegalArgumentException("route " + r.name() + " names unknown cluster " + r.cluster());
             }
         }
+    }
+
+    /** Without recording ({@link RecordConfig#OFF}). */
+    public ProxyConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
+            TimeoutsConfig timeouts, FlowControlConfig flowControl, EngineLimits limits, ForwardingConfig forwarding,
+            OriginConfig origin, AdminConfig admin) {
+        this(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin, RecordConfig.OFF);
+    }
+
+    /** The same configuration with other recording settings ({@code serve --record}). */
+    public ProxyConfig withRecord(RecordConfig newRecord) {
+        return new ProxyConfig(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin,
+                newRecord);
     }
 
     public Optional<ClusterConfig> cluster(String name) {
