@@ -130,31 +130,41 @@ public final class Replayer {
             capacity = Math.min(capacity, closed.concurrency());
         }
         Semaphore permits = new Semaphore(capacity);
-        long startMs = System.currentTimeMillis();
-        startNanos = System.nanoTime();
-        recorder = new IntervalRecorder(startMs);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "h2relay-replay-ticker");
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         try (H2Client client = H2Client.create(options.client())) {
             Slot[] slots = new Slot[options.connections()];
             for (int i = 0; i < slots.length; i++) {
                 slots[i] = new Slot(client);
             }
+            // Connections open before the clock starts: the client's start-up is not the target's latency. One
+            // that fails here is retried by the first request that needs it (and counted then).
+            for (Slot s : slots) {
+                try {
+                    s.connection().get(options.client().connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // Reported per request.
+                }
+            }
+            startNanos = System.nanoTime();
+            recorder = new IntervalRecorder(System.currentTimeMillis());
+            ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
             dispatch(slots, permits);
             // Everything sent has finished (or timed out) once every permit is back.
             long grace = options.timeout().toMillis() + 5000;
             if (!permits.tryAcquire(capacity, grace, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("requests still in flight " + grace + " ms after the last was sent");
             }
-        } finally {
+            // The last interval ends with the last response, not after the connections' goodbye.
             ticker.shutdown();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
+            tick();
+        } finally {
+            ticker.shutdownNow();
         }
-        tick();
         return new RunData(options.target().toString(), intervals, bytesSent.sum(), bytesReceived.sum(),
                 options.schedule() instanceof Schedule.OpenRate r ? r.perSecond() : 0);
     }
@@ -256,6 +266,9 @@ public final class Replayer {
     }
 
     private synchronized void tick() {
+        if (recorder == null) {
+            return;
+        }
         Interval interval = recorder.rotate(System.currentTimeMillis());
         intervals.add(interval);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
