@@ -59,11 +59,20 @@ public final class HarRecorder implements ExchangeObserver, AutoCloseable {
         }
         Set<String> routes = proxy.routes().stream().filter(RouteConfig::record).map(RouteConfig::name)
                 .collect(Collectors.toUnmodifiableSet());
-        HarFileAppender appender = HarFileAppender.create(Path.of(config.file()), new Har.Creator("h2relay",
-                version, null));
-        HarRecorder recorder = new HarRecorder(config, routes, appender);
+        HarRecorder recorder = create(config, routes, version);
         recorder.writer.start();
         return recorder;
+    }
+
+    /** The file created, the writer not started yet (tests fill the queue first). */
+    static HarRecorder create(RecordConfig config, Set<String> routes, String version) throws IOException {
+        HarFileAppender appender = HarFileAppender.create(Path.of(config.file()), new Har.Creator("h2relay",
+                version, null));
+        return new HarRecorder(config, routes, appender);
+    }
+
+    void startWriter() {
+        writer.start();
     }
 
     private boolean recorded(String route) {
