@@ -55,10 +55,11 @@ final class Svg {
         }
         List<Tick> ticks = xTicks;
         if (ticks == null) {
+            // Round steps (1, 2 or 5 times a power of ten), about eight of them.
             ticks = new java.util.ArrayList<>();
-            for (int i = 0; i <= 8; i++) {
-                double v = minX + (maxX - minX) * i / 8;
-                ticks.add(new Tick(v, number(v)));
+            double step = nice((maxX - minX) / 8);
+            for (double v = Math.ceil(minX / step) * step; v <= maxX + step * 1e-9; v += step) {
+                ticks.add(new Tick(v, number(Math.round(v / step) * step)));
             }
         }
         for (Tick t : ticks) {
