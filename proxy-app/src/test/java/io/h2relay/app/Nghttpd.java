@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +23,13 @@ final class Nghttpd implements AutoCloseable {
     private final Thread drain;
 
     Nghttpd(Path documentRoot) throws Exception {
-        Path executable = Path.of("/usr/sbin/nghttpd");
-        if (!Files.isExecutable(executable)) {
-            fail("nghttpd is not installed at " + executable + " (Debian package nghttp2-server; ./test installs it)");
-        }
+        String executable = Proc.program("nghttpd", "nghttp2-server");
         for (int attempt = 0; ; attempt++) {
             int candidate;
             try (ServerSocket s = new ServerSocket(0)) {
                 candidate = s.getLocalPort();
             }
-            Process p = new ProcessBuilder(executable.toString(), "--no-tls", "-v", "-a", "127.0.0.1", "-d",
+            Process p = new ProcessBuilder(executable, "--no-tls", "-v", "-a", "127.0.0.1", "-d",
                     documentRoot.toString(), Integer.toString(candidate)).redirectErrorStream(true).start();
             BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8));

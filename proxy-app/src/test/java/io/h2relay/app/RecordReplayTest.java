@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.h2relay.app.har.Har;
 import io.h2relay.app.har.HarBodies;
@@ -195,11 +194,7 @@ class RecordReplayTest {
     }
 
     private static void curl(String... args) throws Exception {
-        Path curl = Path.of("/usr/bin/curl");
-        if (!Files.isExecutable(curl)) {
-            fail("curl is not installed at " + curl + " (Debian package curl)");
-        }
-        List<String> command = new ArrayList<>(List.of(curl.toString(), "-sS", "--http2-prior-knowledge", "-o",
+        List<String> command = new ArrayList<>(List.of(Proc.program("curl", "curl"), "-sS", "--http2-prior-knowledge", "-o",
                 "/dev/null", "--max-time", "10"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
