@@ -36,12 +36,31 @@ final class EffectiveConfig {
 
     private static final String INDENT = "  ";
 
-    private final StringBuilder out = new StringBuilder();
+    /** Shown instead of a secret's value by {@link #masked}. */
+    static final String MASK = "******";
 
-    private EffectiveConfig() {}
+    private final StringBuilder out = new StringBuilder();
+    private final boolean maskSecrets;
+
+    private EffectiveConfig(boolean maskSecrets) {
+        this.maskSecrets = maskSecrets;
+    }
 
     static String render(ProxyConfig config) {
-        EffectiveConfig r = new EffectiveConfig();
+        return render(config, false);
+    }
+
+    /**
+     * As {@link #render(ProxyConfig)}, with the value of every secret key (a name with password, passphrase, secret
+     * or token in it, and header fields named authorization) replaced by {@link #MASK}: what the admin listener's
+     * {@code /config} shows.
+     */
+    static String masked(ProxyConfig config) {
+        return render(config, true);
+    }
+
+    private static String render(ProxyConfig config, boolean maskSecrets) {
+        EffectiveConfig r = new EffectiveConfig(maskSecrets);
         r.out.append("h2relay {\n");
         r.fields(config, 1);
         r.out.append("}\n");
@@ -105,10 +124,17 @@ final class EffectiveConfig {
         return false;
     }
 
+    static boolean isSecret(String key) {
+        return key.contains("password") || key.contains("passphrase") || key.contains("secret")
+                || key.contains("token") || key.equals("authorization") || key.equals("proxy-authorization");
+    }
+
     private void entry(String key, Object value, int depth) {
         indent(depth);
         out.append(ConfigUtil.joinPath(key));
-        if (value instanceof Map<?, ?> m && m.isEmpty()) {
+        if (maskSecrets && value != null && !(value instanceof Optional<?> o && o.isEmpty()) && isSecret(key)) {
+            out.append(" = ").append(ConfigUtil.quoteString(MASK)).append('\n');
+        } else if (value instanceof Map<?, ?> m && m.isEmpty()) {
             out.append(" {}\n");
         } else if (isBlock(value)) {
             out.append(" {\n");

@@ -4,13 +4,16 @@ import io.h2relay.app.record.HarRecorder;
 import io.h2relay.config.ProxyConfig;
 import io.h2relay.origin.OriginServer;
 import io.h2relay.proxy.ExchangeObserver;
+import io.h2relay.proxy.ProxyMetrics;
 import io.h2relay.proxy.ProxyServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +30,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code h2relay serve}: the proxy's listeners, and the built-in origin when {@code h2relay.origin.enabled}, until
- * SIGTERM; then GOAWAY to every client, in-flight exchanges get {@code h2relay.timeouts.drain} to finish, and the
- * process exits 0.
+ * {@code h2relay serve}: the proxy's listeners, the built-in origin when {@code h2relay.origin.enabled} and the admin
+ * listener when {@code h2relay.admin.enabled}, until SIGTERM; then {@code /readyz} turns 503, GOAWAY goes to every
+ * client, in-flight exchanges get {@code h2relay.timeouts.drain} to finish, and the process exits 0.
  */
 @Command(
         name = "serve",
@@ -75,11 +78,13 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Duration drain = config.timeouts().drain();
         ActorSystem<Void> system = Lifecycle.actorSystem(log.level, drain);
+        PrometheusMeterRegistry registry = Metrics.registry();
         try {
-            start(system, config, drain, out);
+            start(system, config, registry, drain, out);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
+            registry.close();
             throw e;
         }
         out.println("h2relay: ready; SIGTERM drains for up to " + EffectiveConfig.duration(drain));
@@ -87,7 +92,8 @@ final class ServeCommand implements Callable<Integer> {
         return Lifecycle.serveUntilStopped(system, drain, spec.commandLine().getErr());
     }
 
-    private void start(ActorSystem<Void> system, ProxyConfig config, Duration drain, PrintWriter out) {
+    private void start(ActorSystem<Void> system, ProxyConfig config, PrometheusMeterRegistry registry, Duration drain,
+            PrintWriter out) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         if (config.origin().enabled()) {
             // First, so that the routes to it work from the first request on.
@@ -97,16 +103,35 @@ final class ServeCommand implements Callable<Integer> {
             // After the drain (service-stop follows service-requests-done): draining requests may still need it.
             shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-origin-stop", origin::stop);
         }
+        List<ExchangeObserver> observers = new ArrayList<>();
+        AccessLog accessLog;
+        try {
+            accessLog = AccessLog.start(config.accessLog(), registry, System.out);
+        } catch (IOException e) {
+            throw new CommandFailure(H2relay.EXIT_FAILED, "cannot open the access log " + config.accessLog().file()
+                    + ": " + e.getMessage(), e);
+        }
+        if (accessLog != null) {
+            observers.add(accessLog);
+            // After the drain: the drained exchanges' lines are written too.
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-access-log-close", () -> {
+                accessLog.close();
+                return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+            });
+        }
         HarRecorder recorder;
         try {
             recorder = HarRecorder.start(config, Version.current());
         } catch (IOException e) {
             throw new CommandFailure(H2relay.EXIT_FAILED, "cannot record to " + config.record().file() + ": " + e, e);
         }
-        List<ExchangeObserver> observers = recorder == null ? List.of() : List.of(recorder);
+        if (recorder != null) {
+            observers.add(recorder);
+        }
         ProxyServer proxy;
         try {
-            proxy = Lifecycle.await(ProxyServer.start(system, config, observers), "the proxy");
+            proxy = Lifecycle.await(ProxyServer.start(system, config, observers, new ProxyMetrics(registry)),
+                    "the proxy");
         } catch (RuntimeException e) {
             if (recorder != null) {
                 recorder.close();
@@ -129,14 +154,36 @@ final class ServeCommand implements Callable<Integer> {
         for (Map.Entry<String, InetSocketAddress> l : proxy.addresses().entrySet()) {
             out.println("h2relay: listener " + l.getKey() + " listening on " + Addresses.show(l.getValue()));
         }
+        if (config.admin().enabled()) {
+            AdminServer admin = startAdmin(config, registry, proxy);
+            out.println("h2relay: admin listening on " + Addresses.show(admin.address())
+                    + " (/metrics /healthz /readyz /config)");
+            // Stopped after the drain, so that /readyz answers 503 throughout it.
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-admin-stop", () -> {
+                admin.stop();
+                registry.close();
+                return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+            });
+        }
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "h2relay-drain", () -> {
             Logger logger = LoggerFactory.getLogger(ServeCommand.class);
-            logger.info("draining: GOAWAY to every client; in-flight requests have {} to finish",
+            logger.info("draining: /readyz now fails, GOAWAY to every client; in-flight requests have {} to finish",
                     EffectiveConfig.duration(drain));
             return proxy.drain(drain).thenApply(done -> {
                 logger.info("drained");
                 return done;
             });
         });
+    }
+
+    private static AdminServer startAdmin(ProxyConfig config, PrometheusMeterRegistry registry, ProxyServer proxy) {
+        try {
+            return AdminServer.start(config.admin(), new AdminServer.Sources(registry, proxy::unready,
+                    () -> EffectiveConfig.masked(proxy.config())));
+        } catch (IOException e) {
+            proxy.stop();
+            throw new CommandFailure(H2relay.EXIT_FAILED, "cannot start the admin listener on "
+                    + config.admin().address() + ": " + e.getMessage(), e);
+        }
     }
 }

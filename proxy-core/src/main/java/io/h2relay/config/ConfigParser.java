@@ -38,7 +38,7 @@ final class ConfigParser {
         AdminConfig admin = admin(bound);
         checkDistinctAddresses(bound);
         return new ProxyConfig(listeners, routes, clusters, timeouts(), flowControl(), limits(), forwarding(), origin,
-                admin, record);
+                admin, accessLog(), record);
     }
 
     /** {@code h2relay.record}. */
@@ -46,6 +46,34 @@ final class ConfigParser {
         Section s = root.section("record");
         return new RecordConfig(s.string("file"), s.bool("all-routes"), s.bytesInt("max-body-size", 0, 64 << 20),
                 s.bool("include-sensitive-headers"), s.integer("queue-size", 1, 10_000_000));
+    }
+
+    private AccessLogConfig accessLog() {
+        Section s = root.section("access-log");
+        Section.Item output = s.item("output");
+        AccessLogConfig.Output o = AccessLogConfig.Output.byConfigName(Section.string(output));
+        if (o == null) {
+            throw Section.fail(output, "expected off, stdout or file, got '" + Section.string(output) + "'");
+        }
+        Section.Item format = s.item("format");
+        AccessLogConfig.Format f = AccessLogConfig.Format.byConfigName(Section.string(format));
+        if (f == null) {
+            throw Section.fail(format, "expected json or pattern, got '" + Section.string(format) + "'");
+        }
+        Section.Item pattern = s.item("pattern");
+        String unknown = AccessLogConfig.unknownVariable(Section.string(pattern));
+        if (unknown != null) {
+            throw Section.fail(pattern, "unknown variable $" + unknown + " (use $http_<field> or one of "
+                    + new TreeMap<>(AccessLogConfig.VARIABLES.stream().collect(Collectors.toMap(v -> v, v -> v)))
+                            .keySet() + ")");
+        }
+        Section.Item file = s.item("file");
+        if (o == AccessLogConfig.Output.FILE && Section.string(file).isBlank()) {
+            throw Section.fail(file, "output = file needs a file name");
+        }
+        return new AccessLogConfig(o, f, Section.string(pattern), Section.string(file),
+                s.bytes("max-file-size", 1024, Long.MAX_VALUE), s.integer("max-files", 0, 1000),
+                s.integer("queue-size", 1, 1 << 24));
     }
 
     // ---- listeners, the built-in origin, admin

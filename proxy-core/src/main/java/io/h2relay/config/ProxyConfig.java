@@ -26,6 +26,7 @@ public record ProxyConfig(
         ForwardingConfig forwarding,
         OriginConfig origin,
         AdminConfig admin,
+        AccessLogConfig accessLog,
         RecordConfig record) {
 
     public ProxyConfig {
@@ -38,6 +39,7 @@ public record ProxyConfig(
         Objects.requireNonNull(forwarding, "forwarding");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(record, "record");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
@@ -56,14 +58,15 @@ public record ProxyConfig(
     /** Without recording ({@link RecordConfig#OFF}). */
     public ProxyConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
             TimeoutsConfig timeouts, FlowControlConfig flowControl, EngineLimits limits, ForwardingConfig forwarding,
-            OriginConfig origin, AdminConfig admin) {
-        this(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin, RecordConfig.OFF);
+            OriginConfig origin, AdminConfig admin, AccessLogConfig accessLog) {
+        this(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin, accessLog,
+                RecordConfig.OFF);
     }
 
     /** The same configuration with other recording settings ({@code serve --record}). */
     public ProxyConfig withRecord(RecordConfig newRecord) {
         return new ProxyConfig(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin,
-                newRecord);
+                accessLog, newRecord);
     }
 
     public Optional<ClusterConfig> cluster(String name) {

@@ -70,6 +70,7 @@ public final class ProxyMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer[]> requestTimers = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+    private final Map<String, EndpointHealth> health = new ConcurrentHashMap<>();
 
     /** Meters in a registry of their own (tests, embedding without a metrics backend). */
     public ProxyMetrics() {
@@ -187,6 +188,22 @@ public final class ProxyMetrics {
     public void connectFailed(String cluster) {
         counter("h2relay.upstream.connect.failures", "backend connections that could not be made", "cluster",
                 cluster).increment();
+    }
+
+    /** The pool of {@code cluster} reports its endpoints' health here (a reload's new pool replaces the old). */
+    void cluster(String cluster, EndpointHealth endpoints) {
+        if (health.put(cluster, endpoints) == null) {
+            Gauge.builder("h2relay.cluster.endpoints.healthy", health,
+                    h -> h.containsKey(cluster) ? h.get(cluster).healthyCount() : 0)
+                    .description("endpoints not in back-off after a failed connection").tags("cluster", cluster)
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    /** Endpoints of {@code cluster} not in back-off; -1 for a cluster without a pool. */
+    public int healthyEndpoints(String cluster) {
+        EndpointHealth h = health.get(cluster);
+        return h == null ? -1 : h.healthyCount();
     }
 
     /** Requests of {@code cluster} waiting for a stream, now. */

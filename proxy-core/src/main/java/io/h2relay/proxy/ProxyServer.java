@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,22 +28,43 @@ import org.apache.pekko.actor.typed.Props;
  * per client connection, an {@link UpstreamPool} per cluster. What {@code ./h2relay serve} runs.
  *
  * <p>Client connections speak HTTP/2 with prior knowledge (h2c); backends are {@code h2c://} endpoints.
+ *
+ * <p><b>Reload.</b> {@link #reload} swaps the routes and clusters of a running proxy: the router and the pools sit
+ * behind one atomic reference that every new request reads once, so a request sees either the old configuration or
+ * the new one, never a mix. A cluster whose settings did not change keeps its pool (and its warm connections); a new
+ * or changed one gets a new pool; the old pools finish the exchanges they carry, close their connections as they
+ * go idle and stop. Client connections are untouched.
  */
 public final class ProxyServer {
 
     private static final AtomicLong INSTANCES = new AtomicLong();
 
+    /** A retired pool stops once idle, but not before this: a request that read the old routing may still come. */
+    static final Duration RETIRE_GRACE = Duration.ofSeconds(2);
+
+    private final ActorSystem<?> system;
+    private final long instance;
+    private final ProxyContext pc;
     private final Map<String, InetSocketAddress> addresses;
     private final List<ActorRef<Listener.Msg>> listeners;
-    private final List<ActorRef<Exchange.ToPool>> pools;
-    private final ProxyMetrics metrics;
+    /** Every pool started, current and retired, for {@link #stop()}. */
+    private final List<ActorRef<Exchange.ToPool>> allPools = new ArrayList<>();
+    private ProxyConfig config;
+    private Map<String, ClusterConfig> poolConfigs;
+    private long generation;
+    private volatile boolean draining;
+    private CompletableFuture<Done> stopped;
 
-    private ProxyServer(Map<String, InetSocketAddress> addresses, List<ActorRef<Listener.Msg>> listeners,
-            List<ActorRef<Exchange.ToPool>> pools, ProxyMetrics metrics) {
+    private ProxyServer(ActorSystem<?> system, long instance, ProxyContext pc, ProxyConfig config,
+            Map<String, InetSocketAddress> addresses, List<ActorRef<Listener.Msg>> listeners) {
+        this.system = system;
+        this.instance = instance;
+        this.pc = pc;
+        this.config = config;
+        this.poolConfigs = Map.copyOf(config.clusters());
         this.addresses = addresses;
         this.listeners = listeners;
-        this.pools = pools;
-        this.metrics = metrics;
+        this.allPools.addAll(pc.routingNow().pools().values());
     }
 
     /**
@@ -70,14 +92,7 @@ public final class ProxyServer {
      */
     public static CompletionStage<ProxyServer> start(ActorSystem<?> system, ProxyConfig config,
             List<ExchangeObserver> observers, ProxyMetrics metrics) {
-        for (ClusterConfig c : config.clusters().values()) {
-            for (Endpoint e : c.endpoints()) {
-                if (e.scheme() != Endpoint.Scheme.H2C) {
-                    throw new IllegalArgumentException("cluster " + c.name() + ": endpoint " + e
-                            + " needs " + e.scheme().prefix() + "://, which the proxy cannot reach yet; use h2c://");
-                }
-            }
-        }
+        checkServable(config);
         for (ListenerConfig l : config.listeners()) {
             if (!l.protocols().contains(ListenerConfig.Protocol.H2C)) {
                 throw new IllegalArgumentException("listener " + l.name() + " must accept h2c: HTTP/1.1 clients are "
@@ -86,19 +101,17 @@ public final class ProxyServer {
         }
         long instance = INSTANCES.incrementAndGet();
         Transport transport = Transport.fromConfig(system);
-        ProxyContext base = new ProxyContext(Router.of(config), Map.of(),
-                new ForwardingHeaders(config.forwarding()), config.flowControl(), config.timeouts(),
+        ProxyContext pc = new ProxyContext(new AtomicReference<>(), new ForwardingHeaders(config.forwarding()),
+                config.flowControl(), config.timeouts(),
                 EngineSettings.server(config.flowControl(), config.limits(), true),
                 EngineSettings.client(config.flowControl(), config.limits()),
-                ProxyContext.retainLimit(config), metrics, transport);
+                ProxyContext.retainLimit(config), metrics, transport, observers);
         Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
-            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(base, c),
+            pools.put(c.name(), system.systemActorOf(UpstreamPool.create(pc, c),
                     "h2relay-" + instance + "-pool-" + c.name(), Props.empty()));
         }
-        ProxyContext pc = new ProxyContext(new AtomicReference<>(new ProxyContext.Routing(base.routingNow().router(),
-                Map.copyOf(pools))), base.forwarding(), base.flow(), base.timeouts(), base.serverEngine(),
-                base.clientEngine(), base.retainLimit(), metrics, transport, observers);
+        pc.routing().set(new ProxyContext.Routing(Router.of(config), Map.copyOf(pools)));
 
         List<ActorRef<Listener.Msg>> listeners = new ArrayList<>();
         List<CompletableFuture<Binding>> bindings = new ArrayList<>();
@@ -110,15 +123,27 @@ public final class ProxyServer {
                     "h2relay-" + instance + "-listener-" + l.name(), Props.empty()));
             bindings.add(bound);
         }
-        List<ActorRef<Exchange.ToPool>> poolRefs = List.copyOf(pools.values());
         return CompletableFuture.allOf(bindings.toArray(CompletableFuture[]::new)).handle((ok, error) -> {
-            ProxyServer server = new ProxyServer(addressesOf(config, bindings), listeners, poolRefs, metrics);
+            ProxyServer server = new ProxyServer(system, instance, pc, config, addressesOf(config, bindings),
+                    listeners);
             if (error != null) {
                 server.stop();
                 throw new IllegalStateException("cannot start the proxy: " + error.getMessage(), error);
             }
             return server;
         });
+    }
+
+    /** Backends this runtime cannot reach yet. */
+    private static void checkServable(ProxyConfig config) {
+        for (ClusterConfig c : config.clusters().values()) {
+            for (Endpoint e : c.endpoints()) {
+                if (e.scheme() != Endpoint.Scheme.H2C) {
+                    throw new IllegalArgumentException("cluster " + c.name() + ": endpoint " + e
+                            + " needs " + e.scheme().prefix() + "://, which the proxy cannot reach yet; use h2c://");
+                }
+            }
+        }
     }
 
     private static Map<String, InetSocketAddress> addressesOf(ProxyConfig config,
@@ -148,14 +173,99 @@ public final class ProxyServer {
     }
 
     public ProxyMetrics metrics() {
-        return metrics;
+        return pc.metrics();
+    }
+
+    /** The configuration in force: the one started with, with the routes and clusters of the last reload. */
+    public synchronized ProxyConfig config() {
+        return config;
+    }
+
+    /**
+     * Why the proxy should not get new traffic now, or an empty list when it should: it is draining, a listener is
+     * not bound, or a cluster has no endpoint out of back-off (passive health: an endpoint whose last connection
+     * attempt failed waits before it is tried again).
+     */
+    public List<String> unready() {
+        List<String> problems = new ArrayList<>();
+        if (draining) {
+            problems.add("draining");
+        }
+        ProxyConfig now = config();
+        for (ListenerConfig l : now.listeners()) {
+            if (!addresses.containsKey(l.name())) {
+                problems.add("listener " + l.name() + " is not bound");
+            }
+        }
+        for (String cluster : now.clusters().keySet()) {
+            if (pc.metrics().healthyEndpoints(cluster) == 0) {
+                problems.add("cluster " + cluster + " has no healthy endpoint");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Applies the routes and clusters of {@code next} to the running proxy (see the class comment). Other settings
+     * (listeners, timeouts, flow control, limits, forwarding, origin, admin) are fixed at start: each one that
+     * differs is named in the returned notes and takes effect at the next start.
+     *
+     * @throws IllegalArgumentException when {@code next} cannot be served (a backend scheme the proxy cannot reach);
+     *     nothing changed then
+     */
+    public synchronized List<String> reload(ProxyConfig next) {
+        Objects.requireNonNull(next, "next");
+        checkServable(next);
+        Router router = Router.of(next);
+        List<String> notes = new ArrayList<>();
+        note(notes, "listeners", config.listeners(), next.listeners());
+        note(notes, "timeouts", config.timeouts(), next.timeouts());
+        note(notes, "flow-control", config.flowControl(), next.flowControl());
+        note(notes, "limits", config.limits(), next.limits());
+        note(notes, "forwarding", config.forwarding(), next.forwarding());
+        note(notes, "origin", config.origin(), next.origin());
+        note(notes, "admin", config.admin(), next.admin());
+        note(notes, "access-log", config.accessLog(), next.accessLog());
+
+        generation++;
+        Map<String, ActorRef<Exchange.ToPool>> old = pc.routingNow().pools();
+        Map<String, ActorRef<Exchange.ToPool>> pools = new HashMap<>();
+        for (ClusterConfig c : next.clusters().values()) {
+            ActorRef<Exchange.ToPool> kept = c.equals(poolConfigs.get(c.name())) ? old.get(c.name()) : null;
+            if (kept == null) {
+                kept = system.systemActorOf(UpstreamPool.create(pc, c),
+                        "h2relay-" + instance + "-pool-" + c.name() + "-" + generation, Props.empty());
+                allPools.add(kept);
+            }
+            pools.put(c.name(), kept);
+        }
+        pc.routing().set(new ProxyContext.Routing(router, Map.copyOf(pools)));
+        for (ActorRef<Exchange.ToPool> p : old.values()) {
+            if (!pools.containsValue(p)) {
+                p.tell(UpstreamPool.Retire.INSTANCE);
+            }
+        }
+        ProxyConfig applied = new ProxyConfig(config.listeners(), next.routes(), next.clusters(), config.timeouts(),
+                config.flowControl(), config.limits(), config.forwarding(), config.origin(), config.admin(),
+                config.accessLog(), config.record());
+        config = applied;
+        poolConfigs = Map.copyOf(next.clusters());
+        return notes;
+    }
+
+    private static void note(List<String> notes, String key, Object was, Object now) {
+        if (!was.equals(now)) {
+            notes.add("h2relay." + key + " changed: it takes effect at the next start, not on reload");
+        }
     }
 
     /**
      * Graceful shutdown: stop accepting, send GOAWAY to every client, let exchanges under way finish until
-     * {@code deadline} (then cut them), then stop. Completes when every client connection is closed.
+     * {@code deadline} (then cut them), then stop. Completes when every client connection is closed. From the call
+     * on, {@link #unready()} says "draining".
      */
     public CompletionStage<Done> drain(Duration deadline) {
+        draining = true;
         List<CompletableFuture<Done>> drained = new ArrayList<>();
         for (ActorRef<Listener.Msg> l : listeners) {
             CompletableFuture<Done> done = new CompletableFuture<>();
@@ -165,17 +275,25 @@ public final class ProxyServer {
         return CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).thenCompose(ok -> stop());
     }
 
-    /** Stops at once: listeners unbind, client and backend connections are reset. */
-    public CompletionStage<Done> stop() {
-        List<CompletableFuture<Done>> stopped = new ArrayList<>();
-        for (ActorRef<Listener.Msg> l : listeners) {
-            CompletableFuture<Done> done = new CompletableFuture<>();
-            l.tell(new Listener.Stop(done));
-            stopped.add(done);
+    /**
+     * Stops at once: listeners unbind, client and backend connections are reset. Stopping again (after a drain,
+     * which ends with a stop) returns the first stop's completion.
+     */
+    public synchronized CompletionStage<Done> stop() {
+        draining = true;
+        if (stopped != null) {
+            return stopped;
         }
-        for (ActorRef<Exchange.ToPool> p : pools) {
+        List<CompletableFuture<Done>> done = new ArrayList<>();
+        for (ActorRef<Listener.Msg> l : listeners) {
+            CompletableFuture<Done> d = new CompletableFuture<>();
+            l.tell(new Listener.Stop(d));
+            done.add(d);
+        }
+        for (ActorRef<Exchange.ToPool> p : allPools) {
             p.tell(UpstreamPool.Stop.INSTANCE);
         }
-        return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenApply(ok -> Done.getInstance());
+        stopped = CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).thenApply(ok -> Done.getInstance());
+        return stopped;
     }
 }

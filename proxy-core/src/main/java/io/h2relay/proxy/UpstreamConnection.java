@@ -59,13 +59,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
-    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer {}
+    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer, Retire {}
 
     record Net(SocketEvent event) implements Internal {}
 
     record StreamGone(ActorRef<ToStream> stream) implements Internal {}
 
     enum Timer implements Internal { IDLE, ABORT }
+
+    /** The pool was replaced by a reload: carry on with what comes, close as soon as no stream is left. */
+    enum Retire implements Internal { INSTANCE }
 
     /** Closing a connection whose backend does not finish the close in time resets it. */
     private static final Duration ABORT_AFTER = Duration.ofSeconds(10);
@@ -128,6 +131,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private int capacity;
     private boolean ready;
     private boolean draining;
+    private boolean retiring;
     private long completed;
     private long reportedCompleted;
     private long buffered;
@@ -205,6 +209,11 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 })
                 .onMessage(StreamGone.class, this::onStreamGone)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
+                .onMessageEquals(Retire.INSTANCE, () -> {
+                    retiring = true;
+                    pump();
+                    return this;
+                })
                 .onMessageEquals(Timer.ABORT, () -> {
                     pc.metrics().timeout(ProxyMetrics.BACKEND, "abort");
                     io.socket().abort();
@@ -501,6 +510,9 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         reportCompleted();
         if (!io.closing() && (engine.isTerminated() || draining && streams.isEmpty() && waiting.isEmpty())) {
             close();
+        } else if (retiring && !draining && streams.isEmpty() && waiting.isEmpty()) {
+            closeIdle();
+            return;
         }
         updateIdleTimer();
     }
@@ -578,12 +590,16 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private Behavior<ToUpstream> onIdle() {
         if (streams.isEmpty() && waiting.isEmpty() && !draining) {
             pc.metrics().timeout(ProxyMetrics.BACKEND, "idle");
-            draining = true;
-            pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
-            // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.
-            close();
+            closeIdle();
         }
         return this;
+    }
+
+    private void closeIdle() {
+        draining = true;
+        pool.tell(new UpstreamPool.Draining(getContext().getSelf()));
+        // Requests the pool sent before it saw Draining come back NOT_PROCESSED, and are retried.
+        close();
     }
 
     private void hold(Entry x, int n) {

@@ -36,7 +36,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 final class UpstreamPool extends AbstractBehavior<ToPool> {
 
-    sealed interface Internal extends ToPool permits Ready, Completed, ConnectFailed, Draining, ConnectionGone, Stop {}
+    sealed interface Internal extends ToPool permits Ready, Completed, ConnectFailed, Draining, ConnectionGone, Stop,
+            Retire, RetireGraceOver {}
 
     /** The connection is up and knows the backend's SETTINGS: it can carry {@code capacity} streams. */
     record Ready(ActorRef<ToUpstream> connection, int capacity) implements Internal {}
@@ -54,17 +55,28 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
 
     enum Stop implements Internal { INSTANCE }
 
+    /**
+     * A reload replaced this cluster: serve what still comes, let every connection close once it has no stream, and
+     * stop when none is left (not before {@link ProxyServer#RETIRE_GRACE}, as requests routed just before the reload
+     * may still be on their way here).
+     */
+    enum Retire implements Internal { INSTANCE }
+
+    enum RetireGraceOver implements Internal { INSTANCE }
+
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private static final class EndpointState {
         final Endpoint endpoint;
+        final int index;
         final List<Conn> connections = new ArrayList<>();
         int failures;
         long unhealthyUntil;
 
-        EndpointState(Endpoint endpoint) {
+        EndpointState(Endpoint endpoint, int index) {
             this.endpoint = endpoint;
+            this.index = index;
         }
 
         boolean healthy(long now) {
@@ -94,9 +106,12 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     private final ProxyContext pc;
     private final ClusterConfig cluster;
     private final EndpointState[] endpoints;
+    private final EndpointHealth health;
     private final Map<ActorRef<ToUpstream>, Conn> connections = new HashMap<>();
     private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
     private int next;
+    private boolean retiring;
+    private boolean stopWhenEmpty;
     private int reportedPending;
 
     static Behavior<ToPool> create(ProxyContext pc, ClusterConfig cluster) {
@@ -107,7 +122,12 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         super(ctx);
         this.pc = pc;
         this.cluster = cluster;
-        this.endpoints = cluster.endpoints().stream().map(EndpointState::new).toArray(EndpointState[]::new);
+        this.endpoints = new EndpointState[cluster.endpoints().size()];
+        for (int i = 0; i < endpoints.length; i++) {
+            endpoints[i] = new EndpointState(cluster.endpoints().get(i), i);
+        }
+        this.health = new EndpointHealth(endpoints.length);
+        pc.metrics().cluster(cluster.name(), health);
         pc.metrics().pending(cluster.name(), 0); // the gauge exists from the start
     }
 
@@ -120,6 +140,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
                     if (c != null) {
                         c.capacity = r.capacity();
                         c.endpoint.failures = 0;
+                        health.healthy(c.endpoint.index);
                     }
                     return drainPending();
                 })
@@ -143,9 +164,23 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
                     if (c != null) {
                         c.endpoint.connections.remove(c);
                     }
-                    return drainPending();
+                    drainPending();
+                    return stopIfRetired();
                 })
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onMessageEquals(Retire.INSTANCE, () -> {
+                    retiring = true;
+                    for (Conn c : connections.values()) {
+                        c.ref.tell(UpstreamConnection.Retire.INSTANCE);
+                    }
+                    getContext().scheduleOnce(ProxyServer.RETIRE_GRACE, getContext().getSelf(),
+                            RetireGraceOver.INSTANCE);
+                    return this;
+                })
+                .onMessageEquals(RetireGraceOver.INSTANCE, () -> {
+                    stopWhenEmpty = true;
+                    return stopIfRetired();
+                })
                 .build();
     }
 
@@ -188,6 +223,9 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
                 next = (i + 1) % n;
                 conn.sent++;
                 conn.ref.tell(new Open(a.stream(), a.head(), a.first()));
+                if (retiring) {
+                    conn.ref.tell(UpstreamConnection.Retire.INSTANCE); // after the Open: it closes once that is done
+                }
                 return true;
             }
         }
@@ -214,6 +252,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         e.failures++;
         long backoff = Math.min(MAX_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(e.failures - 1, 16));
         e.unhealthyUntil = System.nanoTime() + backoff;
+        health.backOff(e.index, e.unhealthyUntil);
         if (!anyHealthy(System.nanoTime())) {
             while (!pending.isEmpty()) {
                 pending.poll().stream().tell(new Unavailable(true));
@@ -228,6 +267,10 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         }
         reportPending();
         return this;
+    }
+
+    private Behavior<ToPool> stopIfRetired() {
+        return stopWhenEmpty && connections.isEmpty() && pending.isEmpty() ? Behaviors.stopped() : this;
     }
 
     /** The queue depth gauge, when it changed. */
