@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             "",
             "Run `h2relay COMMAND --help` for a command's flags."
         },
-        subcommands = {ServeCommand.class, OriginCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, OriginCommand.class, CheckConfigCommand.class, ReplayCommand.class,
+            ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Exit status: 0 done (and after a drained SIGTERM), 1 failed while running, 2 wrong command line or "
@@ -53,7 +54,7 @@ final class H2relay implements Callable<Integer> {
     /** {@code h2relay} alone: a usage error that lists the commands. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: serve, origin or check-config");
+        throw new ParameterException(spec.commandLine(), "Missing a command: serve, origin, check-config, replay or report");
     }
 
     /** The command line, writing to {@code out} and {@code err}; configuration errors print as located lines. */

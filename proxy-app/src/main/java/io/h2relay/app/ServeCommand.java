@@ -1,5 +1,6 @@
 package io.h2relay.app;
 
+import io.h2relay.app.record.HarRecorder;
 import io.h2relay.config.ProxyConfig;
 import io.h2relay.origin.OriginServer;
 import io.h2relay.proxy.ExchangeObserver;
@@ -13,8 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -62,9 +67,16 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LogOptions log;
 
+    @Option(names = "--record", paramLabel = "FILE.har",
+            description = "Write every exchange to this HAR file (h2relay.record.file with all-routes = true; "
+                    + "bodies up to h2relay.record.max-body-size; credentials redacted) for `h2relay replay`.")
+    Path record;
+
     @Override
     public Integer call() {
-        ProxyConfig config = options.load(parent.home());
+        ProxyConfig loaded = options.load(parent.home());
+        ProxyConfig config = record == null ? loaded
+                : loaded.withRecord(loaded.record().everythingTo(record.toString()));
         log.level.applyToLogback();
         PrintWriter out = spec.commandLine().getOut();
         Duration drain = config.timeouts().drain();
@@ -116,13 +128,37 @@ final class ServeCommand implements Callable<Integer> {
                 return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
             });
         }
+        HarRecorder recorder;
+        try {
+            recorder = HarRecorder.start(config, Version.current());
+        } catch (IOException e) {
+            throw new CommandFailure(H2relay.EXIT_FAILED, "cannot record to " + config.record().file() + ": " + e, e);
+        }
+        if (recorder != null) {
+            observers.add(recorder);
+        }
         ProxyServer proxy;
         try {
             proxy = Lifecycle.await(ProxyServer.start(system, config, observers, new ProxyMetrics(registry)),
                     "the proxy");
-        } catch (IllegalArgumentException e) {
-            // A configuration this runtime cannot serve yet (a backend scheme, a listener protocol).
-            throw new CommandFailure(H2relay.EXIT_USAGE, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            if (e instanceof IllegalArgumentException) {
+                // A configuration this runtime cannot serve yet (a backend scheme, a listener protocol).
+                throw new CommandFailure(H2relay.EXIT_USAGE, e.getMessage(), e);
+            }
+            throw e;
+        }
+        if (recorder != null) {
+            out.println("h2relay: recording exchanges to " + recorder.file());
+            // After the drain, so the exchanges it finished are in the file.
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "h2relay-record-close",
+                    () -> CompletableFuture.supplyAsync(() -> {
+                        recorder.close();
+                        return Done.done();
+                    }));
         }
         for (Map.Entry<String, InetSocketAddress> l : proxy.addresses().entrySet()) {
             out.println("h2relay: listener " + l.getKey() + " listening on " + Addresses.show(l.getValue()));

@@ -44,6 +44,7 @@ class DeployManifestsTest {
             "Service", "v1",
             "Deployment", "apps/v1",
             "PodDisruptionBudget", "policy/v1",
+            "Job", "batch/v1",
             "Kustomization", "kustomize.config.k8s.io/v1beta1");
 
     /** Fields of the API objects we write (a subset of the Kubernetes API reference), by object type. */
@@ -66,7 +67,20 @@ class DeployManifestsTest {
             Map.entry("serviceSpec", Set.of("type", "selector", "ports", "clusterIP", "sessionAffinity",
                     "internalTrafficPolicy")),
             Map.entry("servicePort", Set.of("name", "port", "targetPort", "protocol", "appProtocol", "nodePort")),
-            Map.entry("pdbSpec", Set.of("minAvailable", "maxUnavailable", "selector", "unhealthyPodEvictionPolicy")));
+            Map.entry("pdbSpec", Set.of("minAvailable", "maxUnavailable", "selector", "unhealthyPodEvictionPolicy")),
+            Map.entry("jobSpec", Set.of("completionMode", "completions", "parallelism", "backoffLimit",
+                    "backoffLimitPerIndex", "activeDeadlineSeconds", "ttlSecondsAfterFinished", "template",
+                    "podFailurePolicy", "suspend", "selector", "manualSelector")),
+            Map.entry("jobPodSpec", Set.of("containers", "volumes", "securityContext", "restartPolicy",
+                    "serviceAccountName", "affinity", "nodeSelector", "tolerations", "terminationGracePeriodSeconds")),
+            Map.entry("podSecurityContext", Set.of("runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup",
+                    "seccompProfile", "supplementalGroups")),
+            Map.entry("envVar", Set.of("name", "value", "valueFrom")),
+            Map.entry("volume", Set.of("name", "configMap", "emptyDir", "persistentVolumeClaim", "secret")),
+            Map.entry("volumeMount", Set.of("name", "mountPath", "readOnly", "subPath")));
+
+    /** Manifests applied on their own (`kubectl apply -f`), not through kustomization.yaml. */
+    private static final Set<String> STANDALONE = Set.of("replay-job.yaml");
 
     private static final Map<String, JsonNode> BY_KIND = new HashMap<>();
     private static final List<Path> FILES = new ArrayList<>();
@@ -282,8 +296,60 @@ class DeployManifestsTest {
         Set<String> files = new TreeSet<>();
         FILES.forEach(f -> files.add(f.getFileName().toString()));
         files.remove("kustomization.yaml");
+        files.removeAll(STANDALONE);
         assertEquals(files, listed);
         assertEquals(container().path("image").asText(), k.path("images").get(0).path("name").asText());
+    }
+
+    /**
+     * deploy/kubernetes/replay-job.yaml: an Indexed Job whose pod I replays shard I/N of one recording, N being
+     * the Job's completions, with the index taken from the pod's annotation; its arguments parse as a replay
+     * command line, and its histogram logs land on the shared volume, one file per shard.
+     */
+    @Test
+    void replayJobRunsOneShardPerCompletionIndex() {
+        JsonNode job = kind("Job");
+        JsonNode spec = job.path("spec");
+        fields(spec, "jobSpec", "Job.spec", "completionMode", "completions", "parallelism", "template");
+        assertEquals("Indexed", spec.path("completionMode").asText());
+        int n = spec.path("completions").asInt();
+        assertTrue(n >= 1 && spec.path("parallelism").asInt() == n, "every shard runs at once");
+        JsonNode pod = spec.path("template").path("spec");
+        fields(pod, "jobPodSpec", "Job pod spec", "containers", "restartPolicy");
+        fields(pod.path("securityContext"), "podSecurityContext", "Job securityContext", "runAsNonRoot");
+        assertTrue(Set.of("Never", "OnFailure").contains(pod.path("restartPolicy").asText()));
+        JsonNode c = pod.path("containers").get(0);
+        fields(c, "container", "Job container", "name", "image", "args", "env");
+        assertEquals(container().path("image").asText(), c.path("image").asText(), "the same image as the proxy");
+        boolean indexFromAnnotation = false;
+        for (JsonNode env : c.path("env")) {
+            fields(env, "envVar", "Job env", "name");
+            if (env.path("name").asText().equals("JOB_COMPLETION_INDEX")) {
+                indexFromAnnotation = env.path("valueFrom").path("fieldRef").path("fieldPath").asText()
+                        .equals("metadata.annotations['batch.kubernetes.io/job-completion-index']");
+            }
+        }
+        assertTrue(indexFromAnnotation, "JOB_COMPLETION_INDEX must be defined for $(...) expansion in args");
+        List<String> args = new ArrayList<>();
+        c.path("args").forEach(a -> args.add(a.asText()));
+        assertEquals("replay", args.get(0));
+        assertEquals("$(JOB_COMPLETION_INDEX)/" + n, args.get(args.indexOf("--shard") + 1));
+        String hlog = args.get(args.indexOf("--hlog") + 1);
+        assertTrue(hlog.contains("$(JOB_COMPLETION_INDEX)"), "one histogram log per shard: " + hlog);
+        Set<String> mounts = new HashSet<>();
+        for (JsonNode m : c.path("volumeMounts")) {
+            fields(m, "volumeMount", "Job volumeMount", "name", "mountPath");
+            mounts.add(m.path("mountPath").asText());
+        }
+        for (JsonNode v : pod.path("volumes")) {
+            fields(v, "volume", "Job volume", "name");
+        }
+        assertTrue(mounts.stream().anyMatch(m -> hlog.startsWith(m + "/")), hlog + " is not on a mounted volume");
+        assertTrue(mounts.stream().anyMatch(m -> args.get(1).startsWith(m + "/")), "the HAR file is not mounted");
+        // As each pod would run it (index 0): the command line parses.
+        List<String> expanded = args.stream().map(a -> a.replace("$(JOB_COMPLETION_INDEX)", "0")).toList();
+        H2relay.commandLine(Repo.home(), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())).parseArgs(expanded.toArray(new String[0]));
     }
 
     @Test

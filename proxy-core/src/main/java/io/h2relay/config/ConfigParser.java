@@ -30,14 +30,22 @@ final class ConfigParser {
     ProxyConfig parse() {
         Section defaults = root.section("defaults");
         Map<String, ClusterConfig> clusters = clusters(defaults.section("cluster"));
-        List<RouteConfig> routes = routes(defaults.section("route"), clusters);
+        RecordConfig record = record();
+        List<RouteConfig> routes = routes(defaults.section("route"), clusters, record);
         List<Bound> bound = new ArrayList<>();
         List<ListenerConfig> listeners = listeners(defaults.section("listener"), bound);
         OriginConfig origin = origin(bound);
         AdminConfig admin = admin(bound);
         checkDistinctAddresses(bound);
         return new ProxyConfig(listeners, routes, clusters, timeouts(), flowControl(), limits(), forwarding(), origin,
-                admin, TlsSectionParser.stateDirectory(root, System.getenv()), accessLog());
+                admin, TlsSectionParser.stateDirectory(root, System.getenv()), accessLog(), record);
+    }
+
+    /** {@code h2relay.record}. */
+    private RecordConfig record() {
+        Section s = root.section("record");
+        return new RecordConfig(s.string("file"), s.bool("all-routes"), s.bytesInt("max-body-size", 0, 64 << 20),
+                s.bool("include-sensitive-headers"), s.integer("queue-size", 1, 10_000_000));
     }
 
     private AccessLogConfig accessLog() {
@@ -222,7 +230,7 @@ final class ConfigParser {
                                 .map(ClusterConfig.LoadBalancing::configName).collect(Collectors.joining(", ")) + ")"));
     }
 
-    private List<RouteConfig> routes(Section defaults, Map<String, ClusterConfig> clusters) {
+    private List<RouteConfig> routes(Section defaults, Map<String, ClusterConfig> clusters, RecordConfig record) {
         List<RouteConfig> out = new ArrayList<>();
         Map<String, String> taken = new HashMap<>(); // "authority prefix" -> route name
         for (Section.Member m : root.members("routes")) {
@@ -261,8 +269,15 @@ final class ConfigParser {
                             + "' and path prefix as route '" + other + "'");
                 }
             }
+            boolean recorded = s.bool("record");
+            if (recorded && !record.enabled()) {
+                // A route asking to be recorded needs a file to record to.
+                throw Section.fail(s.item("record"), "route '" + m.name() + "' is recorded but h2relay.record.file"
+                        + " is empty");
+            }
             out.add(new RouteConfig(m.name(), authorities, prefix, rewrite, headerEdits(s.section("request-headers")),
-                    headerEdits(s.section("response-headers")), cluster, s.optionalDuration("timeout", true)));
+                    headerEdits(s.section("response-headers")), cluster, s.optionalDuration("timeout", true),
+                    recorded));
         }
         return out;
     }

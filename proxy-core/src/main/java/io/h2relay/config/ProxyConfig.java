@@ -30,7 +30,8 @@ public record ProxyConfig(
         OriginConfig origin,
         AdminConfig admin,
         Path stateDirectory,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        RecordConfig record) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -44,6 +45,7 @@ public record ProxyConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(record, "record");
         unique("listener", listeners.stream().map(ListenerConfig::name).toList());
         unique("route", routes.stream().map(RouteConfig::name).toList());
         for (Map.Entry<String, ClusterConfig> e : clusters.entrySet()) {
@@ -56,6 +58,20 @@ public record ProxyConfig(
                 throw new IllegalArgumentException("route " + r.name() + " names unknown cluster " + r.cluster());
             }
         }
+    }
+
+    /** Without recording ({@link RecordConfig#OFF}). */
+    public ProxyConfig(List<ListenerConfig> listeners, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
+            TimeoutsConfig timeouts, FlowControlConfig flowControl, EngineLimits limits, ForwardingConfig forwarding,
+            OriginConfig origin, AdminConfig admin, Path stateDirectory, AccessLogConfig accessLog) {
+        this(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin, stateDirectory,
+                accessLog, RecordConfig.OFF);
+    }
+
+    /** The same configuration with other recording settings ({@code serve --record}). */
+    public ProxyConfig withRecord(RecordConfig newRecord) {
+        return new ProxyConfig(listeners, routes, clusters, timeouts, flowControl, limits, forwarding, origin, admin,
+                stateDirectory, accessLog, newRecord);
     }
 
     public Optional<ClusterConfig> cluster(String name) {

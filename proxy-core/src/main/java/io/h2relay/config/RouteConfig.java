@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param rewritePrefix replaces the matched prefix before the request goes upstream (same syntax as a prefix)
  * @param cluster the name of the cluster the requests go to
  * @param timeout overrides the cluster's request-timeout for this route; {@link Duration#ZERO} waits forever
+ * @param record whether its exchanges go to the HAR file of {@code h2relay.record}
  */
 public record RouteConfig(
         String name,
@@ -26,7 +27,8 @@ public record RouteConfig(
         HeaderEdits requestHeaders,
         HeaderEdits responseHeaders,
         String cluster,
-        Optional<Duration> timeout) {
+        Optional<Duration> timeout,
+        boolean record) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +46,13 @@ public record RouteConfig(
                 throw new IllegalArgumentException("route " + name + ": negative timeout");
             }
         });
+    }
+
+    /** Not recorded. */
+    public RouteConfig(String name, List<AuthorityPattern> authorities, String pathPrefix,
+            Optional<String> rewritePrefix, HeaderEdits requestHeaders, HeaderEdits responseHeaders, String cluster,
+            Optional<Duration> timeout) {
+        this(name, authorities, pathPrefix, rewritePrefix, requestHeaders, responseHeaders, cluster, timeout, false);
     }
 
     /** A catch-all route: any authority, prefix "/", no edits. */

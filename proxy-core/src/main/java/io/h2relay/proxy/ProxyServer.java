@@ -271,7 +271,7 @@ public final class ProxyServer {
         }
         ProxyConfig applied = new ProxyConfig(config.listeners(), next.routes(), next.clusters(), config.timeouts(),
                 config.flowControl(), config.limits(), config.forwarding(), config.origin(), config.admin(),
-                config.stateDirectory(), config.accessLog());
+                config.stateDirectory(), config.accessLog(), config.record());
         config = applied;
         poolConfigs = Map.copyOf(next.clusters());
         return notes;

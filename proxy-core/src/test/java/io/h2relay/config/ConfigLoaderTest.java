@@ -175,6 +175,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void recordingIsOffByDefaultAndARouteCanAskForIt() {
+        assertEquals(RecordConfig.OFF, ConfigLoader.parse("", "test.conf").record());
+        ProxyConfig c = ConfigLoader.parse("""
+                h2relay.clusters.c.endpoints = ["h2c://b:1"]
+                h2relay.routes.api { cluster = c, path-prefix = "/api", record = true }
+                h2relay.routes.rest.cluster = c
+                h2relay.record { file = "t.har", max-body-size = 1KiB, queue-size = 5 }
+                """, "test.conf");
+        assertEquals(new RecordConfig("t.har", false, 1024, false, 5), c.record());
+        assertEquals(List.of(true, false), c.routes().stream().map(RouteConfig::record).toList());
+    }
+
+    @Test
+    void recordedRouteWithoutAFileIsAnErrorAtTheRoutesKey() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.parse("""
+                h2relay.clusters.c.endpoints = ["h2c://b:1"]
+                h2relay.routes.api {
+                  cluster = c
+                  record = true
+                }
+                """, "test.conf"));
+        assertEquals("test.conf:4: h2relay.routes.api.record: route 'api' is recorded but h2relay.record.file is "
+                + "empty", e.getMessage());
+    }
+
+    @Test
     void errorsInAFileNameThatFileAndTheLine(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bad.conf");
         Files.writeString(file, "h2relay {\n  listeners.main.address = \"127.0.0.1:99999\"\n}\n");
