@@ -23,6 +23,7 @@
 #   --variant NAME=OPTS    one more h2relay target, run with JAVA_OPTS=OPTS (repeatable): knobs measured in the run
 #   --home NAME=DIR        one more h2relay target, from the checkout DIR (its launcher and jar; repeatable): code
 #                          changes measured in the same run against a build of the commit before
+#                          (variants and homes run in the origin one-worker group and (g) only)
 #   --out DIR              keep the raw rows, logs and configs there (default: a temporary directory, removed)
 #   --docs / --no-docs     write the section into docs/performance.md (default: on, off with --quick)
 #   --profile NAME         record a JFR profile of the h2relay target NAME during its first (a) run, into --out
@@ -102,10 +103,6 @@ if [ ! -f "$ROOT/proxy-app/target/h2relay.jar" ] || [ -n "$(find "$ROOT/proxy-co
   log "building proxy-app/target/h2relay.jar"
   (cd "$ROOT" && { mvn -B -q -o -pl proxy-app -am package -DskipTests || mvn -B -q -pl proxy-app -am package -DskipTests; })
 fi
-H2RELAY_TLS=0
-if unzip -p "$ROOT/proxy-app/target/h2relay.jar" reference.conf 2>/dev/null | grep -Eq '^\s*tls\s*\{'; then
-  H2RELAY_TLS=1
-fi
 
 # ---- test data ------------------------------------------------------------------------------------------------------
 mkdir -p "$WORK/www/bytes" "$WORK/logs" "$WORK/conf"
@@ -182,8 +179,28 @@ start_proxy() { # group target kind workers backend-port
         home=*) home=${spec#home=} ;;
         opts=*) opts=${spec#opts=} ;;
       esac
-      JAVA_OPTS="$(dispatcher_opts "$w") $opts" launch "$name" "$home/h2relay" serve \
-        --listen "127.0.0.1:$p" --upstream "h2c://127.0.0.1:$bport" --log-level WARN
+      local how=(--listen "127.0.0.1:$p" --upstream "h2c://127.0.0.1:$bport")
+      # A TLS listener when this build has them (a tls section under the listener defaults of its reference.conf).
+      # (grep -c, not -q: with pipefail, unzip killed by SIGPIPE would make the test false.)
+      if [ "$group" != h2o-2w ] && [ "$group" != idle ] && [ "$(unzip -p "$home/proxy-app/target/h2relay.jar" \
+          reference.conf 2>/dev/null | grep -Ec '^\s*tls\s*\{')" != 0 ]; then
+        port; tls_port=$PORT
+        cat > "$WORK/conf/$name.conf" <<EOF
+h2relay {
+  listeners {
+    plain { address = "127.0.0.1:$p" }
+    secure {
+      address = "127.0.0.1:$tls_port"
+      tls { certificates = [{ certificate-chain = "$WORK/conf/cert.pem", private-key = "$WORK/conf/key.pem" }] }
+    }
+  }
+  clusters { backend { endpoints = ["h2c://127.0.0.1:$bport"] } }
+  routes { all { cluster = backend } }
+}
+EOF
+        how=(--config "$WORK/conf/$name.conf")
+      fi
+      JAVA_OPTS="$(dispatcher_opts "$w") $opts" launch "$name" "$home/h2relay" serve "${how[@]}" --log-level WARN
       ;;
     nghttpx)
       local fe=(-f "127.0.0.1,$p;no-tls") tlsargs=()
@@ -274,7 +291,8 @@ for g in origin-1w h2o-1w h2o-2w; do case " $GROUPS_RUN " in *" $g "*) ACTIVE_GR
 START_GROUPS=("${ACTIVE_GROUPS[@]}")
 for group in "${START_GROUPS[@]}"; do
   list=()
-  for t in $TARGETS "${EXTRA[@]}"; do
+  extras=(); [ "$group" = origin-1w ] && extras=("${EXTRA[@]}")
+  for t in $TARGETS "${extras[@]}"; do
     [ "$group" = h2o-2w ] && [ "$t" = direct ] && continue
     # h2o 2.2 speaks HTTP/1.1 to backends and the built-in origin only h2c: no h2o row in front of it.
     if [ "$group" = origin-1w ] && [ "$t" = h2o ]; then list+=("$t"); continue; fi
