@@ -33,6 +33,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCRIPTS="$ROOT/proxy-bench/scripts"
 COMMAND="proxy-bench/scripts/peer-bench.sh${*:+ $*}"
+REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+[ -z "$(git -C "$ROOT" status --porcelain -- proxy-core/src proxy-app/src 2>/dev/null)" ] || REVISION="$REVISION+changes"
 
 ROUNDS=3 DURATION=5 WARMUP=1 IDLE_N=9900 DOCS=1 QUICK=0 KEEP=""
 SCENARIOS="a b c d500 d5000 e f"
@@ -145,6 +147,7 @@ port; H2O_PORT=$PORT
 cat > "$WORK/conf/h2o-static.conf" <<EOF
 user: $(id -un)
 num-threads: 1
+max-connections: 19000
 http2-idle-timeout: 600
 access-log: /dev/null
 listen:
@@ -256,6 +259,7 @@ EOF
       cat > "$WORK/conf/$name.conf" <<EOF
 user: $(id -un)
 num-threads: $w
+max-connections: 19000
 http2-idle-timeout: 600
 access-log: /dev/null
 listen:
@@ -500,7 +504,7 @@ json.dump({
   "mem": "$(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo)",
   "rounds": "$ROUNDS", "duration": "$DURATION", "warmup": "$WARMUP",
   "load_start": "$LOAD_START", "load_end": "$LOAD_END",
-  "versions": "h2relay $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') on $(java -version 2>&1 | head -1 | tr -d '"'), $(h2load --version | head -1), $(nghttpx --version | head -1), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(h2o --version | head -1)",
+  "versions": "h2relay $REVISION on $(java -version 2>&1 | head -1 | tr -d '"'), $(h2load --version | head -1), $(nghttpx --version | head -1), $(haproxy -v | head -1 | cut -d' ' -f1-3), $(h2o --version | head -1)",
   "command": "$COMMAND",
   "shared_note": "${PEER_BENCH_SHARED_NOTE:-}",
 }, open(sys.argv[1], "w"))

@@ -31,6 +31,8 @@ def h2load(output_path, log_path):
     done = int(r.group(2)) if r else 0
     errors = sum(int(r.group(i)) for i in (3, 4, 5)) if r else 1
     errors += sum(int(s.group(i)) for i in (2, 3, 4)) if s else 0
+    if done == 0:
+        errors += 1  # a run in which no request completed (a stalled target) counts as one error at least
     # The per-request log: start (µs since the epoch), status, µs until the end of the response. h2load writes only
     # the requests of the measured period (after --warm-up-time), the same ones its req/s counts.
     times = []
