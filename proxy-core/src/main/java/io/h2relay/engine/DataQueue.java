@@ -34,6 +34,12 @@ final class DataQueue {
         return bytes == 0 && !endStream && trailers == null;
     }
 
+    /** Bytes in the first queued buffer: a frame no larger than this is a view of it, without gathering. */
+    int firstChunkBytes() {
+        ByteBuffer first = chunks.peekFirst();
+        return first == null ? 0 : first.remaining();
+    }
+
     /**
      * Removes the next {@code n} bytes ({@code n <= bytes()}): a view of the first chunk when it holds them all,
      * else a copy gathered into {@code scratch}, which must have room for {@code n}.

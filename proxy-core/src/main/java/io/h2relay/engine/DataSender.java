@@ -21,8 +21,12 @@ final class DataSender {
     private long queuedTotal;
     /** The connection window stopped everyone (reported once, until it opens). */
     private boolean connectionBlocked;
-    /** Where DATA spread over several queued buffers is gathered into one frame. */
-    private ByteBuffer scratch = ByteBuffer.allocate(16384);
+    /**
+     * Where DATA spread over several queued buffers is gathered into one frame. Allocated on the first gather, not
+     * up front: most connections never gather (a frame is usually a view of one buffer), and 16 KiB on every idle
+     * connection was half of its heap.
+     */
+    private ByteBuffer scratch = ByteBuffer.allocate(0);
 
     DataSender(H2Connection connection, StreamScheduler scheduler) {
         this.c = connection;
@@ -118,7 +122,7 @@ final class DataSender {
             int frame = c.maxOutboundFrameSize();
             int n = (int) Math.min(Math.min(s.queue.bytes(), s.sendWindow.available()),
                     Math.min(c.sendWindow.available(), frame));
-            if (scratch.capacity() < n) {
+            if (scratch.capacity() < n && s.queue.firstChunkBytes() < n) {
                 scratch = ByteBuffer.allocate(frame);
             }
             ByteBuffer chunk = s.queue.take(n, scratch);

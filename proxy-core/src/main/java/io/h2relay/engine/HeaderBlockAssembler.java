@@ -11,7 +11,8 @@ import java.util.Arrays;
  */
 final class HeaderBlockAssembler {
 
-    private byte[] buffer = new byte[1024];
+    /** Grows by doubling; most request and response blocks fit in 256 bytes once HPACK has indexed their fields. */
+    private byte[] buffer = new byte[256];
     private int length;
 
     private boolean active;

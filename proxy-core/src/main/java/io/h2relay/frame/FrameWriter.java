@@ -24,8 +24,9 @@ public final class FrameWriter {
     private int start;
     private int end;
 
+    /** Starts at 1 KiB: a busy connection grows it within its first writes, an idle one keeps no more than it used. */
     public FrameWriter() {
-        this(4096);
+        this(1024);
     }
 
     public FrameWriter(int initialCapacity) {

@@ -8,6 +8,10 @@ package io.h2relay.hpack;
  * name's hash (for name matches) and one by the hash of name and value (exact matches). New nodes go to the front of
  * their chains, so the first match found is the newest entry, which has the smallest index; the evicted node is
  * always the oldest and so the last of its kind in a chain.
+ *
+ * <p>The arrays start small and double as entries arrive, up to what the maximum size can hold (every entry takes at
+ * least 32 octets, §4.1): a connection that inserts a handful of fields keeps a few hundred bytes of table, not the
+ * 2.6 KB a 4,096-octet table needs when full.
  */
 final class EncoderTable {
 
@@ -34,13 +38,20 @@ final class EncoderTable {
     private Entry[] byField;
     private int mask;
 
+    /** Entries the arrays hold before their first doubling. */
+    private static final int INITIAL_CAPACITY = 8;
+
     EncoderTable(int maxSize) {
         this.maxSize = maxSize;
-        allocate(maxSize);
+        allocate(Math.min(INITIAL_CAPACITY, capacityFor(maxSize)));
     }
 
-    private void allocate(int forMaxSize) {
-        int capacity = forMaxSize / 32 + 1;
+    /** The most entries a table of {@code maxSize} octets can hold. */
+    private static int capacityFor(int maxSize) {
+        return maxSize / 32 + 1;
+    }
+
+    private void allocate(int capacity) {
         ring = new Entry[capacity];
         int buckets = Integer.highestOneBit(Math.max(8, capacity) * 2 - 1);
         byName = new Entry[buckets];
@@ -109,6 +120,9 @@ final class EncoderTable {
         while (size + entrySize > maxSize) {
             evictOldest();
         }
+        if (count == ring.length) {
+            regrow(Math.min(ring.length * 2, capacityFor(maxSize)));
+        }
         int slot = oldest + count;
         if (slot >= ring.length) {
             slot -= ring.length;
@@ -136,24 +150,23 @@ final class EncoderTable {
 
     /** Applies a new maximum size (§4.3), evicting as needed; re-allocates when the entry count could outgrow it. */
     void setMaxSize(int newMax) {
-        if (newMax / 32 + 1 > ring.length) {
-            // Re-insert the current entries, oldest first, into bigger arrays.
-            Entry[] old = ring;
-            int first = oldest;
-            int n = count;
-            long base = inserted - n;
-            allocate(newMax);
-            maxSize = newMax;
-            inserted = base;
-            for (int i = 0; i < n; i++) {
-                Entry e = old[(first + i) % old.length];
-                add(e.name, e.value, e.nameHash, e.fieldHash);
-            }
-            return;
-        }
         maxSize = newMax;
         while (size > maxSize) {
             evictOldest();
+        }
+    }
+
+    /** Re-inserts the current entries, oldest first, into arrays of {@code capacity} entries. */
+    private void regrow(int capacity) {
+        Entry[] old = ring;
+        int first = oldest;
+        int n = count;
+        long base = inserted - n;
+        allocate(capacity);
+        inserted = base;
+        for (int i = 0; i < n; i++) {
+            Entry e = old[(first + i) % old.length];
+            add(e.name, e.value, e.nameHash, e.fieldHash);
         }
     }
 

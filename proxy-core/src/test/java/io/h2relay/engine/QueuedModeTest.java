@@ -52,6 +52,37 @@ class QueuedModeTest {
     }
 
     @Test
+    void framesAreViewsOfOneBufferOrGatheredFromSeveralInOrder() {
+        Harness h = serverResponding(1);
+        byte[] big = new byte[20000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) i;
+        }
+        h.conn.queueData(1, ByteBuffer.wrap(big), false); // one buffer: the first frame is a view, nothing gathered
+        byte[] small = new byte[3000];
+        for (int i = 0; i < 10; i++) {
+            java.util.Arrays.fill(small, (byte) ('a' + i));
+            h.conn.queueData(1, ByteBuffer.wrap(small.clone()), i == 9); // many small ones: gathered into frames
+        }
+        List<Wire.Frame> out = data(h.output());
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (Wire.Frame f : out) {
+            assertTrue(f.payload().length <= 16384);
+            all.writeBytes(f.payload());
+        }
+        byte[] got = all.toByteArray();
+        assertEquals(20000 + 30000, got.length);
+        assertEquals(16384, out.get(0).payload().length);
+        for (int i = 0; i < big.length; i++) {
+            assertEquals((byte) i, got[i], "byte " + i);
+        }
+        for (int i = 0; i < 30000; i++) {
+            assertEquals((byte) ('a' + i / 3000), got[20000 + i], "byte " + (20000 + i));
+        }
+        assertTrue(out.get(out.size() - 1).endStream());
+    }
+
+    @Test
     void aStreamBlockedOnItsWindowIsReportedAndNeverSpins() {
         Harness h = Harness.server(H2Configuration.server());
         h.feed(h.peer.settings(SettingId.INITIAL_WINDOW_SIZE, 5), h.peer.headers(1, REQUEST, true));

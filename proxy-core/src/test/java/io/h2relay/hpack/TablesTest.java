@@ -167,6 +167,26 @@ class TablesTest {
         assertEquals(0, find(t, "a", "1"));
     }
 
+    @Test
+    void encoderTableStartsSmallAndGrowsAsEntriesArriveKeepingIndexes() {
+        EncoderTable t = new EncoderTable(4096);
+        // 100 entries of 33 octets: past the first arrays (8 entries) and several doublings, then evictions.
+        for (int i = 0; i < 100; i++) {
+            add(t, "n", Integer.toString(i % 10)); // "n" + one digit + 32 = 34 octets
+            for (int back = 0; back <= Math.min(i, 9); back++) {
+                // The newest "n"=(i-back)%10 sits `back` entries from the front: index 62 + back.
+                assertEquals(62 + back, find(t, "n", Integer.toString((i - back) % 10)), "after " + i + ", " + back);
+            }
+        }
+        assertEquals(100, t.length()); // 100 x 34 = 3,400 octets: nothing evicted yet
+        for (int i = 100; i < 130; i++) {
+            add(t, "n", Integer.toString(i % 10));
+        }
+        assertEquals(4096 / 34, t.length()); // full now: the oldest went
+        assertEquals(62, find(t, "n", "9"));
+        assertEquals(62, t.findName("n", EncoderTable.nameHash("n")));
+    }
+
     private static void add(EncoderTable t, String name, String value) {
         int nh = EncoderTable.nameHash(name);
         t.add(name, value, nh, EncoderTable.fieldHash(nh, value));
