@@ -129,10 +129,14 @@ class ProxyReloadTest {
     void aConfigurationTheProxyCannotServeIsRefusedAndTheOldOneStays() throws Exception {
         ProxyServer proxy = ProxyFixture.proxy(KIT, config("one", 1));
         try {
+            // A CA bundle that exists but holds no certificate: the cluster's TLS cannot be built.
+            java.nio.file.Path notACaBundle = java.nio.file.Files.createTempFile("not-a-ca", ".pem");
+            java.nio.file.Files.writeString(notACaBundle, "this is not a certificate\n");
             ProxyConfig unservable = ProxyFixture.config("""
                     clusters.tls.endpoints = ["h2://127.0.0.1:1"]
+                    clusters.tls.tls.ca-file = "%s"
                     routes.default.cluster = tls
-                    """);
+                    """.formatted(notACaBundle));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> proxy.reload(unservable));
             assertTrue(e.getMessage().contains("cluster tls"), e.getMessage());
             assertEquals("1", gen(proxy), "the old routes still serve");
