@@ -22,9 +22,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -108,6 +112,7 @@ public final class Replayer {
     private final AtomicLong errors = new AtomicLong();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
+    private final Map<String, String> firstErrors = new ConcurrentHashMap<>();
     private final Histogram soFar = new Histogram(3);
     private final List<Interval> intervals = new ArrayList<>();
     private IntervalRecorder recorder;
@@ -240,6 +245,7 @@ public final class Replayer {
                             r.close();
                         }
                         error = kind(failure);
+                        firstErrors.computeIfAbsent(error, k -> describe(failure));
                         tag = Interval.ERROR + error;
                         errors.incrementAndGet();
                     } else {
@@ -301,6 +307,9 @@ public final class Replayer {
         if (t instanceof RequestNotProcessedException) {
             return "not-processed";
         }
+        if (tls(t)) {
+            return "tls";
+        }
         if (t instanceof ConnectionException c) {
             if (c.getCause() instanceof ConnectException) {
                 return "connect-refused";
@@ -315,6 +324,33 @@ public final class Replayer {
             return "io";
         }
         return t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    /** A failed TLS handshake (an untrusted certificate, no common protocol) anywhere in the cause chain. */
+    private static boolean tls(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message of the first failure of each kind (by {@link #kind}), for telling the user why. */
+    public Map<String, String> firstErrors() {
+        return new TreeMap<>(firstErrors);
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        StringBuilder b = new StringBuilder(String.valueOf(t));
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append(": ").append(c);
+        }
+        return b.toString();
     }
 
     /** One connection, reopened on the next request after it closed or failed to open. */
