@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -223,11 +224,27 @@ public final class Replayer {
         Instant startedAt = Instant.now();
         long sentNanos = System.nanoTime();
         AtomicReference<Response> head = new AtomicReference<>();
+        AtomicReference<CompletableFuture<Response>> pending = new AtomicReference<>();
+        // Set once the request failed (timed out): whatever is still under way for it is then withdrawn. Each side
+        // sets its own reference before checking the other's, so no interleaving leaves a request running.
+        AtomicBoolean abandoned = new AtomicBoolean();
+        AtomicReference<ClientConnection> used = new AtomicReference<>();
         boolean keep = options.responses() != null;
         slot.connection()
-                .thenCompose(c -> c.send(request))
+                .thenCompose(c -> {
+                    used.set(c);
+                    CompletableFuture<Response> sending = c.send(request).toCompletableFuture();
+                    pending.set(sending);
+                    if (abandoned.get()) {
+                        sending.cancel(false);
+                    }
+                    return sending;
+                })
                 .thenCompose(r -> {
                     head.set(r);
+                    if (abandoned.get()) {
+                        r.close();
+                    }
                     return keep ? r.bytes(false) : r.discard().thenApply(n -> {
                         bytesReceived.add(n);
                         return null;
@@ -241,8 +258,21 @@ public final class Replayer {
                     String error = null;
                     String tag;
                     if (failure != null) {
+                        // A timed-out request is cancelled on the wire, not left to finish unseen: before its head
+                        // by cancelling the send (RST_STREAM CANCEL, or the HTTP/1.1 connection closed), after it
+                        // by closing the response, which does the same while the body is unfinished.
+                        abandoned.set(true);
+                        CompletableFuture<Response> sending = pending.get();
+                        if (sending != null) {
+                            sending.cancel(false);
+                        }
                         if (r != null) {
                             r.close();
+                        }
+                        ClientConnection c = used.get();
+                        if (c != null && "http/1.1".equals(c.protocol())) {
+                            // Cancelling closes an HTTP/1.1 connection; the next request must not be queued on it.
+                            slot.retire(c);
                         }
                         error = kind(failure);
                         firstErrors.computeIfAbsent(error, k -> describe(failure));
@@ -361,6 +391,13 @@ public final class Replayer {
 
         Slot(H2Client client) {
             this.client = client;
+        }
+
+        /** Opens a new connection for the next request if {@code c} is still the current one. */
+        synchronized void retire(ClientConnection c) {
+            if (current != null && current.isDone() && !current.isCompletedExceptionally() && current.join() == c) {
+                current = null;
+            }
         }
 
         synchronized CompletableFuture<ClientConnection> connection() {
