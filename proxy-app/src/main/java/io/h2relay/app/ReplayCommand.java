@@ -187,15 +187,21 @@ final class ReplayCommand implements Callable<Integer> {
             }
         };
         RunData run;
+        Replayer replayer;
         try (ResponseLog responses = saveResponses == null ? null : new ResponseLog(saveResponses)) {
             if (responses != null) {
                 options = withResponses(options, responses);
             }
-            run = new Replayer(plan, options, listener).run();
+            replayer = new Replayer(plan, options, listener);
+            run = replayer.run();
         }
         if (terminal) {
             err.println();
         }
+        // The report counts errors by kind; the first of each kind says why (an untrusted certificate, a refused
+        // connection...).
+        replayer.firstErrors().forEach((kind, message) -> err.println("replay: first " + kind + " error: "
+                + message));
         run = new RunData(title, run.intervals(), run.bytesSent(), run.bytesReceived(), run.askedRate());
         if (sink != null) {
             sink.finish(run.bytesSent(), run.bytesReceived(), run.askedRate());

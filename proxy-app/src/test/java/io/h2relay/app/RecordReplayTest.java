@@ -21,6 +21,10 @@ import io.h2relay.proxy.ExchangeObserver;
 import io.h2relay.proxy.ExchangeRecord;
 import io.h2relay.proxy.ProxyServer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +41,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The issue's proof: traffic recorded through the proxy from curl and from h2relay's own client, written as HAR by
+ * The issue's proof: traffic recorded through the proxy from curl, h2relay's own client and the JDK's HttpClient
+ * (HTTP/1.1, and HTTP/2 reached by h2c Upgrade), written as HAR by
  * the recorder, then replayed against the built-in origin and against nghttpd, with the same requests and bodies
  * arriving.
  */
 class RecordReplayTest {
 
-    /** Exchanges recorded below: 3 from curl, 2 from the Java client. */
-    private static final int RECORDED = 5;
+    /** Exchanges recorded below: 3 from curl, 2 from h2relay's client, 4 from the JDK's (2 over each version). */
+    private static final int RECORDED = 9;
+
+    private static final String JDK_HTTP1_BODY = "hello from the jdk over http/1.1";
+    private static final String JDK_H2C_BODY = "hello from the jdk over h2c";
 
     @TempDir
     Path dir;
@@ -92,22 +100,35 @@ class RecordReplayTest {
                     response.bytes().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 }
             }
+            jdk(HttpClient.Version.HTTP_1_1, base, JDK_HTTP1_BODY, "http/1.1");
+            // Cleartext HTTP_2: the JDK's first request asks for h2c by Upgrade (a GET, since the proxy upgrades only
+            // requests without a body, RFC 7540 §3.2); the POST then goes on the upgraded connection.
+            jdk(HttpClient.Version.HTTP_2, base, JDK_H2C_BODY, "h2c");
             assertTrue(ended.await(10, TimeUnit.SECONDS), "the proxy told the recorder about every exchange");
             recorder.close();
             assertEquals(RECORDED, recorder.written());
             assertEquals(0, recorder.dropped());
-            proxy.drain(java.time.Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            proxy.drain(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             List<Har.Entry> entries = HarJson.read(har).log().entries();
             assertEquals(RECORDED, entries.size());
             Map<String, Integer> recordedStatuses = statuses(entries);
-            assertEquals(Map.of("POST /echo 200", 3, "GET /status/404 404", 1, "GET /bytes/2000 200", 1),
-                    recordedStatuses);
+            assertEquals(Map.of("POST /echo 200", 5, "GET /status/404 404", 1, "GET /bytes/2000 200", 1,
+                    "GET /bytes/100 200", 2), recordedStatuses);
             List<byte[]> recordedBodies = new ArrayList<>();
+            Map<String, Integer> versions = new TreeMap<>();
             for (Har.Entry e : entries) {
-                assertEquals("h2", e.request().httpVersion());
                 assertNotNull(e.h2relay());
-                assertTrue(e.h2relay().streamId() > 0);
+                // HAR's httpVersion as Chromium writes it: "h2" for HTTP/2 (cleartext too), "http/1.1"; how the
+                // client reached the proxy is in _h2relay.protocol.
+                String version = e.request().httpVersion();
+                assertEquals(version, e.response().httpVersion());
+                assertEquals(e.h2relay().protocol().equals("http/1.1") ? "http/1.1" : "h2", version);
+                versions.merge(e.h2relay().protocol() + " " + e.request().method() + " " + version, 1,
+                        Integer::sum);
+                if (version.equals("h2")) {
+                    assertTrue(e.h2relay().streamId() > 0);
+                }
                 assertEquals("default", e.h2relay().route());
                 assertEquals("COMPLETED", e.h2relay().outcome());
                 assertTrue(e.time() >= 0);
@@ -123,6 +144,16 @@ class RecordReplayTest {
                     assertEquals(2000, e.response().content().size());
                     assertTrue(Boolean.TRUE.equals(e.h2relay().responseBodyTruncated()), "1 KiB kept of 2000 bytes");
                 }
+            }
+            // curl and h2relay's client by prior knowledge, the JDK twice over HTTP/1.1 and twice over h2c (the
+            // upgraded GET is stream 1 of the HTTP/2 connection).
+            assertEquals(Map.of("h2c GET h2", 3, "h2c POST h2", 4, "http/1.1 GET http/1.1", 1,
+                    "http/1.1 POST http/1.1", 1), versions);
+            assertTrue(entries.stream().anyMatch(e -> e.h2relay().protocol().equals("h2c")
+                    && e.request().url().endsWith("/bytes/100") && e.h2relay().streamId() == 1), "upgraded GET");
+            for (String body : List.of(JDK_HTTP1_BODY, JDK_H2C_BODY)) {
+                assertTrue(recordedBodies.stream().anyMatch(b -> new String(b, StandardCharsets.UTF_8).equals(body)),
+                        body);
             }
             assertTrue(entries.stream().anyMatch(e -> e.request().headers().stream()
                     .anyMatch(h -> h.name().equals("authorization"))), "the redacted field is still named");
@@ -159,13 +190,14 @@ class RecordReplayTest {
         assertEquals(0, run.status(), run.err() + run.out());
         String log = nghttpd.log();
         assertEquals(RECORDED, count(log, Pattern.compile("recv \\(stream_id=\\d+\\) :method: ")), log);
-        assertEquals(3, count(log, Pattern.compile("recv \\(stream_id=\\d+\\) :path: /echo\\n")), log);
+        assertEquals(5, count(log, Pattern.compile("recv \\(stream_id=\\d+\\) :path: /echo\\n")), log);
         long dataBytes = 0;
         Matcher m = Pattern.compile("recv DATA frame <length=(\\d+)").matcher(log);
         while (m.find()) {
             dataBytes += Long.parseLong(m.group(1));
         }
-        assertEquals("hello from curl".length() + 256 + "hello from the java client".length(), dataBytes, log);
+        assertEquals("hello from curl".length() + 256 + "hello from the java client".length()
+                + JDK_HTTP1_BODY.length() + JDK_H2C_BODY.length(), dataBytes, log);
     }
 
     private static int count(String text, Pattern p) {
@@ -191,6 +223,29 @@ class RecordReplayTest {
             out.merge(e.request().method() + " " + path + " " + e.response().status(), 1, Integer::sum);
         }
         return new HashMap<>(out);
+    }
+
+    /**
+     * The JDK's {@link HttpClient} at the proxy: a GET then a POST with {@code body} on one connection, checking
+     * the version it ended up speaking and the echoed body.
+     */
+    private static void jdk(HttpClient.Version version, String base, String body, String expected)
+            throws Exception {
+        // Java 17's HttpClient is not AutoCloseable; its connections go when it is collected.
+        HttpClient jdk = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(10)).build();
+        {
+            HttpResponse<byte[]> get = jdk.send(HttpRequest.newBuilder(URI.create(base + "/bytes/100"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, get.statusCode());
+            assertEquals(100, get.body().length);
+            HttpResponse<String> post = jdk.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, post.statusCode());
+            assertEquals(body, post.body());
+            assertEquals(version, get.version(), expected + " for the GET");
+            assertEquals(version, post.version(), expected + " for the POST");
+        }
     }
 
     private static void curl(String... args) throws Exception {

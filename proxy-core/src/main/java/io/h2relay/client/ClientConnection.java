@@ -40,9 +40,15 @@ public final class ClientConnection implements AutoCloseable {
      * Sends a request. The stage completes when the response head arrives (read the body from the {@link Response}),
      * or fails with {@link RequestNotProcessedException} (safe to retry), {@link StreamResetException} or
      * {@link ConnectionException}.
+     *
+     * <p>Cancelling the stage's {@link CompletionStage#toCompletableFuture() future} (or completing it, as
+     * {@code orTimeout} does) before the head arrived withdraws the request, as the JDK's {@code HttpClient.sendAsync} does: one still waiting for a stream is
+     * dropped, one under way is reset with RST_STREAM CANCEL (RFC 9113 §8.7) or, over HTTP/1.1, its connection is
+     * closed. After the head, {@link Response#close()} does the same.
      */
     public CompletionStage<Response> send(Request request) {
         Exchange ex = new Exchange(request, actor, executor);
+        Sending sending = new Sending(ex);
         state.submitted.add(ex);
         if (state.terminated) {
             state.submitted.remove(ex);
@@ -51,7 +57,55 @@ public final class ClientConnection implements AutoCloseable {
         } else {
             actor.tell(new ConnectionActor.Submit(ex));
         }
-        return ex.response.minimalCompletionStage();
+        return sending;
+    }
+
+    /**
+     * What {@link #send} returns: the exchange's response; completed any other way (cancelled, timed out) it
+     * cancels the exchange.
+     */
+    private static final class Sending extends CompletableFuture<Response> {
+        private final Exchange exchange;
+
+        Sending(Exchange exchange) {
+            this.exchange = exchange;
+            exchange.response.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    super.completeExceptionally(failure);
+                } else if (!super.complete(response)) {
+                    response.close(); // cancelled while the head was on its way
+                }
+            });
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                exchange.cancel();
+            }
+            return cancelled;
+        }
+
+        /** Completed by a caller (by {@code orTimeout}, say): the request is withdrawn as by {@link #cancel}. */
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            boolean completed = super.completeExceptionally(failure);
+            if (completed) {
+                exchange.cancel();
+            }
+            return completed;
+        }
+
+        /** Completed by a caller (by {@code completeOnTimeout}, say): the request is withdrawn too. */
+        @Override
+        public boolean complete(Response value) {
+            boolean completed = super.complete(value);
+            if (completed) {
+                exchange.cancel();
+            }
+            return completed;
+        }
     }
 
     /** HTTP/2 PING (RFC 9113 §6.7); completes with the round-trip time. Fails on HTTP/1.1. */

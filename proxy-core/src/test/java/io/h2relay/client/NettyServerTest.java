@@ -449,4 +449,24 @@ class NettyServerTest {
             assertEquals("fine", text(await(next.bytes())));
         }
     }
+
+    @Test
+    void cancellingOrTimingOutTheSentFutureBeforeTheHeadResetsTheStreamWithCancel() throws Exception {
+        Map<String, NettyH2Server.Route> routes = Map.of("/never", call -> { }, "/echo",
+                call -> call.respond(200, call.body));
+        try (NettyH2Server server = new NettyH2Server(routes); ClientConnection c = connect(client, server)) {
+            CompletableFuture<Response> cancelled = c.send(Request.get("/never")).toCompletableFuture();
+            assertTrue(cancelled.cancel(false));
+            assertEquals(new NettyH2Server.Reset(1, 0x8), server.resets.poll(20, TimeUnit.SECONDS));
+            // orTimeout completes the very future send returned, which withdraws the request the same way.
+            CompletableFuture<Response> timed = c.send(Request.get("/never")).toCompletableFuture()
+                    .orTimeout(100, TimeUnit.MILLISECONDS);
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(timed));
+            assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.toString());
+            assertEquals(new NettyH2Server.Reset(3, 0x8), server.resets.poll(20, TimeUnit.SECONDS));
+            Response next = await(c.send(Request.post("/echo", RequestBody.of("still fine"))));
+            assertEquals("still fine", text(await(next.bytes())));
+        }
+    }
 }

@@ -22,21 +22,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -108,6 +113,7 @@ public final class Replayer {
     private final AtomicLong errors = new AtomicLong();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
+    private final Map<String, String> firstErrors = new ConcurrentHashMap<>();
     private final Histogram soFar = new Histogram(3);
     private final List<Interval> intervals = new ArrayList<>();
     private IntervalRecorder recorder;
@@ -218,11 +224,27 @@ public final class Replayer {
         Instant startedAt = Instant.now();
         long sentNanos = System.nanoTime();
         AtomicReference<Response> head = new AtomicReference<>();
+        AtomicReference<CompletableFuture<Response>> pending = new AtomicReference<>();
+        // Set once the request failed (timed out): whatever is still under way for it is then withdrawn. Each side
+        // sets its own reference before checking the other's, so no interleaving leaves a request running.
+        AtomicBoolean abandoned = new AtomicBoolean();
+        AtomicReference<ClientConnection> used = new AtomicReference<>();
         boolean keep = options.responses() != null;
         slot.connection()
-                .thenCompose(c -> c.send(request))
+                .thenCompose(c -> {
+                    used.set(c);
+                    CompletableFuture<Response> sending = c.send(request).toCompletableFuture();
+                    pending.set(sending);
+                    if (abandoned.get()) {
+                        sending.cancel(false);
+                    }
+                    return sending;
+                })
                 .thenCompose(r -> {
                     head.set(r);
+                    if (abandoned.get()) {
+                        r.close();
+                    }
                     return keep ? r.bytes(false) : r.discard().thenApply(n -> {
                         bytesReceived.add(n);
                         return null;
@@ -236,10 +258,24 @@ public final class Replayer {
                     String error = null;
                     String tag;
                     if (failure != null) {
+                        // A timed-out request is cancelled on the wire, not left to finish unseen: before its head
+                        // by cancelling the send (RST_STREAM CANCEL, or the HTTP/1.1 connection closed), after it
+                        // by closing the response, which does the same while the body is unfinished.
+                        abandoned.set(true);
+                        CompletableFuture<Response> sending = pending.get();
+                        if (sending != null) {
+                            sending.cancel(false);
+                        }
                         if (r != null) {
                             r.close();
                         }
+                        ClientConnection c = used.get();
+                        if (c != null && "http/1.1".equals(c.protocol())) {
+                            // Cancelling closes an HTTP/1.1 connection; the next request must not be queued on it.
+                            slot.retire(c);
+                        }
                         error = kind(failure);
+                        firstErrors.computeIfAbsent(error, k -> describe(failure));
                         tag = Interval.ERROR + error;
                         errors.incrementAndGet();
                     } else {
@@ -301,6 +337,9 @@ public final class Replayer {
         if (t instanceof RequestNotProcessedException) {
             return "not-processed";
         }
+        if (tls(t)) {
+            return "tls";
+        }
         if (t instanceof ConnectionException c) {
             if (c.getCause() instanceof ConnectException) {
                 return "connect-refused";
@@ -317,6 +356,33 @@ public final class Replayer {
         return t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
+    /** A failed TLS handshake (an untrusted certificate, no common protocol) anywhere in the cause chain. */
+    private static boolean tls(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message of the first failure of each kind (by {@link #kind}), for telling the user why. */
+    public Map<String, String> firstErrors() {
+        return new TreeMap<>(firstErrors);
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        StringBuilder b = new StringBuilder(String.valueOf(t));
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append(": ").append(c);
+        }
+        return b.toString();
+    }
+
     /** One connection, reopened on the next request after it closed or failed to open. */
     private final class Slot {
         final AtomicInteger inFlight = new AtomicInteger();
@@ -325,6 +391,13 @@ public final class Replayer {
 
         Slot(H2Client client) {
             this.client = client;
+        }
+
+        /** Opens a new connection for the next request if {@code c} is still the current one. */
+        synchronized void retire(ClientConnection c) {
+            if (current != null && current.isDone() && !current.isCompletedExceptionally() && current.join() == c) {
+                current = null;
+            }
         }
 
         synchronized CompletableFuture<ClientConnection> connection() {
