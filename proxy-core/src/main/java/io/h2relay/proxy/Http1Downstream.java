@@ -214,7 +214,16 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             close(); // no request left to answer
             return this;
         }
-        return afterInput(); // the complete request is still answered; the codec closes after it
+        if (!cur.responseEnded && !cur.dead) {
+            // The client left while its request is still being answered. A client that half-closes and still reads
+            // is rare; like nginx (its 499), take the FIN as an abort, so the backend exchange is cancelled rather
+            // than run on for nobody.
+            getContext().getLog().debug("client {} closed the connection before its response was complete", remote);
+            cancel(cur);
+            close();
+            return this;
+        }
+        return afterInput(); // the response is complete and still going out; the codec closes after it
     }
 
     /** After a batch of codec events: hand the parts on, move to the next exchange if this one is over, read on. */
