@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,33 +17,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HTTP/1.1 clients through the proxy to the built-in (h2c) origin: curl, raw sockets. */
 class Http1DownstreamTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-    private static ProxyServer proxy;
+    @RegisterExtension
+    static final OriginKit ORIGIN = OriginKit.withProxy();
     private static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-        proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
-        base = ProxyFixture.base(proxy);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ProxyFixture.stop(proxy);
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
+        base = ProxyFixture.base(ORIGIN.proxy());
     }
 
     static Tools.Result curl11(String... args) throws Exception {
@@ -105,7 +92,7 @@ class Http1DownstreamTest {
 
     @Test
     void answersPipelinedRequestsInOrder() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+        try (Socket s = new Socket("127.0.0.1", ORIGIN.proxy().address("main").getPort())) {
             String host = "Host: 127.0.0.1\r\n";
             String three = "GET /bytes/3000 HTTP/1.1\r\n" + host + "\r\n"
                     + "GET /status/201 HTTP/1.1\r\n" + host + "\r\n"
@@ -191,7 +178,7 @@ class Http1DownstreamTest {
 
     /** Writes {@code request} on a fresh connection and reads until the proxy closes it. */
     static String exchange(String request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+        try (Socket s = new Socket("127.0.0.1", ORIGIN.proxy().address("main").getPort())) {
             s.setSoTimeout(20_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1);
@@ -207,7 +194,7 @@ class Http1DownstreamTest {
             all.append("GET /bytes/").append(i).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ").append(pad)
                     .append(i == n ? "\r\nConnection: close" : "").append("\r\n\r\n");
         }
-        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+        try (Socket s = new Socket("127.0.0.1", ORIGIN.proxy().address("main").getPort())) {
             s.setSoTimeout(20_000);
             Thread writer = new Thread(() -> {
                 try {
@@ -233,7 +220,7 @@ class Http1DownstreamTest {
 
     @Test
     void http10KeepAliveAndAMissingHostAreServed() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", proxy.address("main").getPort())) {
+        try (Socket s = new Socket("127.0.0.1", ORIGIN.proxy().address("main").getPort())) {
             s.setSoTimeout(20_000);
             s.getOutputStream().write(("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

@@ -11,7 +11,6 @@ import io.h2relay.engine.Event;
 import io.h2relay.engine.H2Configuration;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,35 +18,23 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each failure and the answer it becomes, over real sockets. */
 class ProxyFailuresTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @Test
     void answers404WhenNoRouteTakesTheRequest() throws Exception {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.only { authority = "api.example", path-prefix = "/v1", rewrite-prefix = "/", cluster = origin }
-                """.formatted(origin.address().getPort()));
+                """.formatted(ORIGIN.address().getPort()));
         try {
             Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/v1/x");
             assertEquals("no route for this request\n404", r.out(), "other authorities have no route");
@@ -78,7 +65,7 @@ class ProxyFailuresTest {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.mixed.endpoints = ["h2c://127.0.0.1:%d", "h2c://127.0.0.1:%d"]
                 routes.default.cluster = mixed
-                """.formatted(ProxyFixture.deadPort(), origin.address().getPort()));
+                """.formatted(ProxyFixture.deadPort(), ORIGIN.address().getPort()));
         try {
             for (int i = 0; i < 4; i++) {
                 assertEquals("200", status(base(proxy) + "/"));
@@ -90,7 +77,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers504WhenTheBackendDoesNotAnswerInTime() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 1s");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "routes.default.timeout = 1s");
         try {
             Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/60000");
             assertEquals("backend timeout\n504", r.out());
@@ -115,7 +102,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers503WhenEveryConnectionAndThePendingQueueAreFull() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), """
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), """
                 clusters.backend { max-connections-per-endpoint = 1, max-concurrent-streams = 1,
                                    max-pending-requests = 0 }
                 """);
@@ -131,7 +118,7 @@ class ProxyFailuresTest {
 
     @Test
     void queuesRequestsBeyondTheStreamLimitUntilAStreamFrees() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), """
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), """
                 clusters.backend { max-connections-per-endpoint = 1, max-concurrent-streams = 2,
                                    max-pending-requests = 100 }
                 """);
@@ -148,7 +135,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers400ToAMalformedRequestWhileItsNeighboursCarryOn() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         H2Configuration lax = H2Configuration.builder(true).enablePush(false).validateOutboundHeaders(false)
                 .normalizeOutboundHeaders(false).build();
         try (H2TestClient client = new H2TestClient(proxy.address("main"), lax)) {
@@ -267,7 +254,7 @@ class ProxyFailuresTest {
 
     @Test
     void statusesFromTheBackendPassThrough() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try {
             for (String code : Set.of("201", "204", "404", "500", "503")) {
                 assertEquals(code, status(base(proxy) + "/status/" + code));
