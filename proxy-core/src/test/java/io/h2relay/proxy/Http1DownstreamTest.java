@@ -1,5 +1,6 @@
 package io.h2relay.proxy;
 
+import static io.h2relay.proxy.ProxyFixture.curl11Ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,27 +35,14 @@ class Http1DownstreamTest {
         base = ProxyFixture.base(ORIGIN.proxy());
     }
 
-    static Tools.Result curl11(String... args) throws Exception {
-        String[] cmd = new String[args.length + 5];
-        cmd[0] = "curl";
-        cmd[1] = "--http1.1";
-        cmd[2] = "-sS";
-        cmd[3] = "--max-time";
-        cmd[4] = "30";
-        System.arraycopy(args, 0, cmd, 5, args.length);
-        Tools.Result r = Tools.run(40, cmd);
-        assertEquals(0, r.exit(), "curl failed: " + r.stderr());
-        return r;
-    }
-
     @Test
     void servesAnHttp11Request() throws Exception {
-        assertEquals("h2relay origin\n", curl11(base + "/").out());
+        assertEquals("h2relay origin\n", curl11Ok(base + "/").out());
     }
 
     @Test
     void keepsTheConnectionAliveForSeveralUrls() throws Exception {
-        Tools.Result r = curl11("-w", "connects=%{num_connects} status=%{http_code}\\n", "-o", "/dev/null",
+        Tools.Result r = curl11Ok("-w", "connects=%{num_connects} status=%{http_code}\\n", "-o", "/dev/null",
                 "-o", "/dev/null", "-o", "/dev/null", base + "/", base + "/bytes/100000", base + "/status/204");
         assertEquals("connects=1 status=200\nconnects=0 status=200\nconnects=0 status=204\n", r.out());
     }
@@ -62,21 +50,21 @@ class Http1DownstreamTest {
     @Test
     void uploadsWithContentLengthArriveByteExact(@TempDir Path dir) throws Exception {
         Path file = Tools.patternFile(dir, 4L << 20);
-        Tools.Result r = curl11("--data-binary", "@" + file, base + "/echo");
+        Tools.Result r = curl11Ok("--data-binary", "@" + file, base + "/echo");
         assertEquals(Tools.sha256(Files.readAllBytes(file)), Tools.sha256(r.stdout()));
     }
 
     @Test
     void chunkedUploadsArriveByteExact(@TempDir Path dir) throws Exception {
         Path file = Tools.patternFile(dir, 3L << 20);
-        Tools.Result r = curl11("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file, base + "/sha256");
+        Tools.Result r = curl11Ok("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file, base + "/sha256");
         assertEquals((3L << 20) + " " + Tools.sha256(Files.readAllBytes(file)), r.out().trim());
     }
 
     @Test
     void relaysTheBackendsContinueAsHttp11Continue(@TempDir Path dir) throws Exception {
         Path file = Tools.patternFile(dir, 200_000);
-        Tools.Result r = curl11("-v", "-H", "Expect: 100-continue", "--data-binary", "@" + file, base + "/echo");
+        Tools.Result r = curl11Ok("-v", "-H", "Expect: 100-continue", "--data-binary", "@" + file, base + "/echo");
         assertTrue(r.stderr().contains("< HTTP/1.1 100 Continue"), r.stderr());
         assertEquals(Tools.sha256(Files.readAllBytes(file)), Tools.sha256(r.stdout()));
     }

@@ -4,18 +4,12 @@ import static io.h2relay.proxy.ProxyFixture.base;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.h2relay.hpack.Header;
 import io.h2relay.origin.Tools;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,7 @@ class Http1PeersTest {
     private static final int LARGE = 20 << 20;
     private static byte[] file;
     private static Nginx nginx;
-    private static HttpServer jdk;
+    private static JdkEchoServer jdk;
     private static ProxyServer proxy;
 
     @TempDir
@@ -49,30 +43,21 @@ class Http1PeersTest {
                 """.formatted(dir.resolve("nginx")));
         Files.write(dir.resolve("nginx/www/large.bin"), file);
 
-        jdk = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        jdk.setExecutor(Executors.newFixedThreadPool(4));
-        jdk.createContext("/echo", exchange -> {
-            // Chunked (length 0) response, streamed back as the upload arrives.
-            exchange.sendResponseHeaders(200, 0);
-            try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
-            }
-        });
-        jdk.start();
+        jdk = new JdkEchoServer();
         proxy = ProxyFixture.proxy(KIT, """
                 clusters.nginx.endpoints = ["http://127.0.0.1:%d"]
                 clusters.jdk.endpoints = ["http://127.0.0.1:%d"]
                 clusters.nginx.max-connections-per-endpoint = 4
                 routes.jdk { path-prefix = "/echo", cluster = jdk }
                 routes.default.cluster = nginx
-                """.formatted(nginx.port, jdk.getAddress().getPort()));
+                """.formatted(nginx.port, jdk.port()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         ProxyFixture.stop(proxy);
         nginx.close();
-        jdk.stop(0);
+        jdk.close();
         KIT.shutdownTestKit();
     }
 
