@@ -166,7 +166,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             if (cur != null && cur.tunnel) {
                 if (!cur.dead && !cur.requestEnded) {
                     ByteBuffer b = r.bytes().asByteBuffer();
-                    cur.add(b);
+                    cur.batch.add(b);
                     hold(cur, b.remaining());
                 }
                 dispatch();
@@ -198,7 +198,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (cur != null && cur.tunnel) {
             if (!cur.requestEnded) {
                 cur.requestEnded = true; // the client's close ends its side of the tunnel (contract C3)
-                cur.end = true;
+                cur.batch.end = true;
                 dispatch();
             }
             return this;
@@ -238,7 +238,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                 if (cur != null && !cur.dead && !cur.requestEnded) {
                     ByteBuffer b = copyData ? copy(d.data()) : d.data();
                     if (b.hasRemaining()) {
-                        cur.add(b);
+                        cur.batch.add(b);
                         hold(cur, b.remaining());
                     }
                 }
@@ -248,7 +248,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                     for (Http1Field f : t.fields()) {
                         fields.add(Header.of(f.name(), f.value()));
                     }
-                    cur.trailers = ForwardingHeaders.withoutConnectionSpecific(fields);
+                    cur.batch.trailers = ForwardingHeaders.withoutConnectionSpecific(fields);
                 }
             } else if (e instanceof Http1Event.EndOfMessage) {
                 Behavior<ToDownstream> next = endOfRequest();
@@ -290,7 +290,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             }
             default -> {
                 cur.requestEnded = true;
-                cur.end = !cur.dead;
+                cur.batch.end = !cur.dead;
             }
         }
         return this;
@@ -310,7 +310,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             x.head = cur.head;
             x.client = cur.client;
             x.requestEnded = true;
-            x.end = true;
+            x.batch.end = true;
             cur = x;
             return this;
         }
@@ -361,7 +361,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (x == null || x.kind == Kind.H2C_UPGRADE || x.dead) {
             return;
         }
-        RequestPart part = x.takePart();
+        RequestPart part = x.batch.takePart();
         if (x.head != null) {
             x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
                     ClientSide.of(listener.config().name(), x.client)));
@@ -465,7 +465,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (tunnelKind) {
             // Refused: an ordinary response, and the request (a head only) is complete.
             x.requestEnded = true;
-            x.end = !x.dead;
+            x.batch.end = !x.dead;
             dispatch();
         }
         List<Http1Field> fields = Http1Heads.fields(head);
@@ -503,7 +503,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         flushOut();
         ByteBuffer early = codec.takeTrailingData(); // bytes the client sent after its handshake
         if (early.hasRemaining() && !x.dead) {
-            x.add(early);
+            x.batch.add(early);
             hold(x, early.remaining());
         }
         dispatch();
