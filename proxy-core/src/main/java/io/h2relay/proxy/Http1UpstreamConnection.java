@@ -30,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -375,7 +374,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             }
             if (x != null && x.tunnel && e instanceof SocketEvent.Closed) {
                 // Our FIN went first (the client ended its side): the backend's FIN ends the tunnel cleanly.
-                x.end = true;
+                x.response.end = true;
                 x.touched = true;
                 dispatch(x);
                 retire(x);
@@ -442,7 +441,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             // The backend's end of the tunnel; the client's side may still send (half-close), pump closes once both end.
-            c.end = true;
+            c.response.end = true;
             c.touched = true;
             afterInput();
             return;
@@ -475,12 +474,9 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             c.anyResponse = true;
             if (e instanceof Http1Event.ResponseHead h) {
                 if (h.informational() && !(h.status() == 101 && c.websocket)) {
-                    if (c.informational.isEmpty()) {
-                        c.informational = new ArrayList<>(1);
-                    }
-                    c.informational.add(Http1Mapping.response(h, false));
+                    c.response.addInformational(Http1Mapping.response(h, false));
                 } else {
-                    c.head = Http1Mapping.response(h, c.websocket);
+                    c.response.head = Http1Mapping.response(h, c.websocket);
                 }
                 c.touched = true;
             } else if (e instanceof Http1Event.Data d) {
@@ -496,10 +492,10 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     hold(c, n);
                 }
             } else if (e instanceof Http1Event.Trailers t) {
-                c.trailers = Http1Mapping.trailers(t.fields());
+                c.response.trailers = Http1Mapping.trailers(t.fields());
                 c.touched = true;
             } else if (e instanceof Http1Event.EndOfMessage) {
-                c.end = true;
+                c.response.end = true;
                 c.touched = true;
             } else if (e instanceof Http1Event.ProtocolSwitched p) {
                 // 101 to the WebSocket handshake, or 2xx to CONNECT (RFC 9110 §9.3.6): raw bytes from here on.
