@@ -21,8 +21,7 @@ class Http1BothSidesTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
     private static final int LARGE = 12 << 20;
     private static byte[] file;
-    private static Nginx nginx;
-    private static JdkEchoServer jdk;
+    private static Http1Backends backends;
     private static ProxyServer proxy;
 
     @TempDir
@@ -32,25 +31,13 @@ class Http1BothSidesTest {
     static void start() throws Exception {
         file = new byte[LARGE];
         new Random(11).nextBytes(file);
-        nginx = new Nginx(dir.resolve("nginx"), "", """
-                        location = /fixed { return 200 "fixed body\\n"; }
-                        location /nginx/ { alias %s/www/; }
-                """.formatted(dir.resolve("nginx")));
-        Files.write(dir.resolve("nginx/www/large.bin"), file);
-        jdk = new JdkEchoServer();
-        proxy = ProxyFixture.proxy(KIT, """
-                clusters.nginx.endpoints = ["http://127.0.0.1:%d"]
-                clusters.jdk.endpoints = ["http://127.0.0.1:%d"]
-                routes.jdk { path-prefix = "/echo", cluster = jdk }
-                routes.default.cluster = nginx
-                """.formatted(nginx.port, jdk.port()));
+        backends = new Http1Backends(KIT, dir, file, "", "");
+        proxy = backends.proxy;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ProxyFixture.stop(proxy);
-        nginx.close();
-        jdk.close();
+        backends.close();
         KIT.shutdownTestKit();
     }
 
