@@ -322,13 +322,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (x != null && x.stream.equals(g.stream())) {
             abandon();
         } else {
-            waiting.removeIf(o -> {
-                if (o.stream().equals(g.stream())) {
-                    completed++;
-                    return true;
-                }
-                return false;
-            });
+            completed += Open.removeAll(waiting, g.stream());
             pump();
         }
         return this;

@@ -315,13 +315,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 reset(x.id, ErrorCode.CANCEL.code()); // the client went away
             }
         } else {
-            waiting.removeIf(o -> {
-                if (o.stream().equals(g.stream())) {
-                    completed++;
-                    return true;
-                }
-                return false;
-            });
+            completed += Open.removeAll(waiting, g.stream());
         }
         pump();
         return this;
