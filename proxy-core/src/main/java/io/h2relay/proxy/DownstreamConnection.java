@@ -101,7 +101,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
     private final Set<Entry> watched = new LinkedHashSet<>();
-    private long buffered;
+    private final HeldBytes held;
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -135,6 +135,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             List<Header> upgradedHead) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
         this.engine = engine;
         this.io = new EngineSocket(engine, socket);
@@ -176,7 +177,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().downstreamClosed(client.protocol());
                     pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
                     return this;
@@ -530,15 +531,11 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     // ---- the gauge ---------------------------------------------------------------------------------------------
 
     private void hold(Entry x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Entry x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 
     /** Credits the client for everything the entry still held: nobody will consume it now. */

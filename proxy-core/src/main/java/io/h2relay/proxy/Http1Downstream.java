@@ -98,7 +98,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     private final int window;
     private Http1Exchange cur;
     private int nextId = 1;
-    private long buffered;
+    private final HeldBytes held;
     private boolean closing;
     private boolean draining;
 
@@ -107,6 +107,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             String scheme) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
         this.listener = listener;
         this.socket = socket;
@@ -148,7 +149,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
                     return this;
                 })
@@ -327,8 +328,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         owed.clear();
         timers.cancelAll();
         pc.metrics().downstreamClosed(ClientSide.HTTP_1_1); // counted again as an HTTP/2 connection
-        pc.metrics().buffered(-buffered, 0, 0);
-        buffered = 0;
+        held.clear();
         DownstreamConnection h2 = DownstreamConnection.upgraded(getContext(), timers, pc, socket,
                 ClientSide.of(listener.config().name(), new ForwardingHeaders.ClientConnection(remote, local, scheme,
                         "2")), engine, cur.head);
@@ -689,15 +689,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     // ---- the gauge ---------------------------------------------------------------------------------------------
 
     private void hold(Http1Exchange x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Http1Exchange x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 
     private void release(Http1Exchange x) {

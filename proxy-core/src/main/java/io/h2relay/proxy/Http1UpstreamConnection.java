@@ -94,7 +94,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private int nextId = 1;
     private long completed;
     private long reportedCompleted;
-    private long buffered;
+    private final HeldBytes held;
 
     /** An {@code http://} endpoint: connects over TCP. */
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
@@ -119,6 +119,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket, boolean connected) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.pool = pool;
         this.endpoint = endpoint;
         this.cluster = cluster;
@@ -660,14 +661,10 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void hold(Http1UpstreamExchange c, int n) {
-        c.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, c.unacked);
+        c.unacked = held.hold(c.unacked, n);
     }
 
     private void unhold(Http1UpstreamExchange c, int n) {
-        c.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, c.unacked);
+        c.unacked = held.unhold(c.unacked, n);
     }
 }

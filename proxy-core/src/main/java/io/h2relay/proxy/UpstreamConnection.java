@@ -116,7 +116,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private boolean retiring;
     private long completed;
     private long reportedCompleted;
-    private long buffered;
+    private final HeldBytes held;
 
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
             ClusterConfig cluster) {
@@ -138,6 +138,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.pool = pool;
         this.cluster = cluster;
         this.endpoint = endpoint.url();
@@ -211,7 +212,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().upstreamClosed(cluster.name());
                     pc.metrics().abuse(ProxyMetrics.BACKEND, engine.abuseCounters());
                     return this;
@@ -605,14 +606,10 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void hold(Entry x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Entry x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 }
