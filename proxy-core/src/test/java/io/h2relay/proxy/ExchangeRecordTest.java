@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.engine.Event;
 import io.h2relay.frame.ErrorCode;
-import io.h2relay.hpack.Header;
 import io.h2relay.origin.Tools;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,15 +152,8 @@ class ExchangeRecordTest {
 
     @Test
     void aBackendResetPassedOnIsRecordedWithItsCode() throws Exception {
-        ScriptedBackend.Script resetMidway = (conn, e) -> {
-            if (e instanceof Event.StreamEnded s) {
-                conn.engine.sendHeaders(s.streamId(), List.of(Header.of(":status", "200")), false);
-                conn.engine.sendData(s.streamId(), ByteBuffer.wrap(new byte[1000]), false);
-                conn.engine.resetStream(s.streamId(), ErrorCode.ENHANCE_YOUR_CALM.code());
-            }
-        };
         Recorder rec = new Recorder(0);
-        try (ScriptedBackend backend = new ScriptedBackend(resetMidway)) {
+        try (ScriptedBackend backend = new ScriptedBackend(ScriptedBackend.RESET_MIDWAY)) {
             ProxyServer proxy = ProxyFixture.proxy(KIT, "clusters.backend.endpoints = [\"h2c://127.0.0.1:"
                     + backend.address().getPort() + "\"]\nroutes.default.cluster = backend\n", List.of(rec));
             try (H2TestClient client = new H2TestClient(proxy.address("main"))) {

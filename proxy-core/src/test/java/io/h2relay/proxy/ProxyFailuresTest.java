@@ -16,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
@@ -195,14 +194,7 @@ class ProxyFailuresTest {
 
     @Test
     void aBackendResetMidResponseResetsTheClientStreamWithTheSameCode() throws Exception {
-        ScriptedBackend.Script resetMidway = (conn, e) -> {
-            if (e instanceof Event.StreamEnded s) {
-                conn.engine.sendHeaders(s.streamId(), List.of(Header.of(":status", "200")), false);
-                conn.engine.sendData(s.streamId(), java.nio.ByteBuffer.wrap(new byte[1000]), false);
-                conn.engine.resetStream(s.streamId(), ErrorCode.ENHANCE_YOUR_CALM.code());
-            }
-        };
-        try (ScriptedBackend backend = new ScriptedBackend(resetMidway)) {
+        try (ScriptedBackend backend = new ScriptedBackend(ScriptedBackend.RESET_MIDWAY)) {
             ProxyServer proxy = ProxyFixture.proxyTo(KIT, backend.address(), "");
             try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
                 H2TestClient.Response r = client.response(client.request(H2TestClient.get("x", "/"), true));
