@@ -77,10 +77,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         ActorRef<ToStream> stream;
         /** The request head, until the Stream is spawned at the end of the batch that brought it. */
         List<Header> head;
-        List<ByteBuffer> data = List.of();
-        int bytes;
-        List<Header> trailers;
-        boolean end;
+        /** Request body, trailers and end gathered in the current batch. */
+        final RequestBatch batch = new RequestBatch();
         String priority;
         boolean touched;
         /** Request bytes received and not yet credited to the client. */
@@ -91,26 +89,6 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
         Entry(int id) {
             this.id = id;
-        }
-
-        void add(ByteBuffer buffer) {
-            if (data.isEmpty()) {
-                data = new ArrayList<>(4);
-            }
-            data.add(buffer);
-            bytes += buffer.remaining();
-        }
-
-        RequestPart takePart() {
-            if (bytes == 0 && trailers == null && !end) {
-                return RequestPart.EMPTY;
-            }
-            RequestPart part = new RequestPart(data, bytes, trailers, end);
-            data = List.of();
-            bytes = 0;
-            trailers = null;
-            end = false;
-            return part;
         }
     }
 
@@ -123,7 +101,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
     private final Set<Entry> watched = new LinkedHashSet<>();
-    private long buffered;
+    private final HeldBytes held;
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -157,6 +135,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             List<Header> upgradedHead) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
         this.engine = engine;
         this.io = new EngineSocket(engine, socket);
@@ -168,7 +147,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         if (upgradedHead != null) {
             Entry x = new Entry(1);
             x.head = upgradedHead;
-            x.end = true;
+            x.batch.end = true;
             streams.put(x.id, x);
             touch(x);
             dispatch(); // counted as a request by the HTTP/1.1 side that received it
@@ -198,7 +177,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().downstreamClosed(client.protocol());
                     pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
                     return this;
@@ -273,13 +252,13 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         } else if (event instanceof Event.TrailersReceived t) {
             Entry x = streams.get(t.streamId());
             if (x != null && x.resetAfterDrain == NO_RESET) {
-                x.trailers = t.headers();
+                x.batch.trailers = t.headers();
                 touch(x);
             }
         } else if (event instanceof Event.StreamEnded s) {
             Entry x = streams.get(s.streamId());
             if (x != null && x.resetAfterDrain == NO_RESET) {
-                x.end = true;
+                x.batch.end = true;
                 touch(x);
             }
         } else if (event instanceof Event.StreamReset s) {
@@ -309,7 +288,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             engine.acknowledgeReceivedData(padding, x.id);
         }
         if (length > 0) {
-            x.add(d.data());
+            x.batch.add(d.data());
             hold(x, length);
             touch(x);
         }
@@ -344,7 +323,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             if (!streams.containsKey(x.id)) {
                 continue;
             }
-            RequestPart part = x.takePart();
+            RequestPart part = x.batch.takePart();
             if (x.head != null) {
                 x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
                         client));
@@ -552,15 +531,11 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     // ---- the gauge ---------------------------------------------------------------------------------------------
 
     private void hold(Entry x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Entry x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 
     /** Credits the client for everything the entry still held: nobody will consume it now. */

@@ -2,6 +2,7 @@ package io.h2relay.proxy;
 
 import io.h2relay.hpack.Header;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -143,7 +144,15 @@ final class Exchange {
             Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal, Unreachable.Forgotten {}
 
     /** From the pool: open a stream for this request; {@code first} is what the Stream had of the body so far. */
-    record Open(ActorRef<ToStream> stream, List<Header> head, RequestPart first) implements ToUpstream {}
+    record Open(ActorRef<ToStream> stream, List<Header> head, RequestPart first) implements ToUpstream {
+
+        /** Drops the opens of {@code stream} (its Stream is gone) from a connection's queue; how many it dropped. */
+        static int removeAll(Collection<Open> waiting, ActorRef<ToStream> stream) {
+            int before = waiting.size();
+            waiting.removeIf(o -> o.stream().equals(stream));
+            return before - waiting.size();
+        }
+    }
 
     /** From a Stream: more of the request on {@code streamId}. */
     record Send(int streamId, RequestPart part) implements ToUpstream {}

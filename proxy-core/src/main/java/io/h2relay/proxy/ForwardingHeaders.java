@@ -7,7 +7,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -45,8 +44,7 @@ public final class ForwardingHeaders {
         }
     }
 
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade", "te", "http2-settings");
+    private static final Set<String> CONNECTION_SPECIFIC = ConnectionFields.SPECIFIC;
 
     private final ForwardingConfig config;
     private final String viaSuffix;
@@ -196,15 +194,7 @@ public final class ForwardingHeaders {
         Set<String> named = Set.of();
         for (Header h : fields) {
             if (h.name().equalsIgnoreCase("connection")) {
-                if (named.isEmpty()) {
-                    named = new HashSet<>();
-                }
-                for (String option : h.value().split(",")) {
-                    String o = option.trim().toLowerCase(Locale.ROOT);
-                    if (!o.isEmpty()) {
-                        named.add(o);
-                    }
-                }
+                named = ConnectionFields.addOptions(named, h.value());
             }
         }
         return named;

@@ -98,7 +98,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     private final int window;
     private Http1Exchange cur;
     private int nextId = 1;
-    private long buffered;
+    private final HeldBytes held;
     private boolean closing;
     private boolean draining;
 
@@ -107,6 +107,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             String scheme) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
         this.listener = listener;
         this.socket = socket;
@@ -148,7 +149,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
                     return this;
                 })
@@ -166,7 +167,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             if (cur != null && cur.tunnel) {
                 if (!cur.dead && !cur.requestEnded) {
                     ByteBuffer b = r.bytes().asByteBuffer();
-                    cur.add(b);
+                    cur.batch.add(b);
                     hold(cur, b.remaining());
                 }
                 dispatch();
@@ -198,7 +199,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (cur != null && cur.tunnel) {
             if (!cur.requestEnded) {
                 cur.requestEnded = true; // the client's close ends its side of the tunnel (contract C3)
-                cur.end = true;
+                cur.batch.end = true;
                 dispatch();
             }
             return this;
@@ -247,7 +248,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                 if (cur != null && !cur.dead && !cur.requestEnded) {
                     ByteBuffer b = copyData ? copy(d.data()) : d.data();
                     if (b.hasRemaining()) {
-                        cur.add(b);
+                        cur.batch.add(b);
                         hold(cur, b.remaining());
                     }
                 }
@@ -257,7 +258,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                     for (Http1Field f : t.fields()) {
                         fields.add(Header.of(f.name(), f.value()));
                     }
-                    cur.trailers = ForwardingHeaders.withoutConnectionSpecific(fields);
+                    cur.batch.trailers = ForwardingHeaders.withoutConnectionSpecific(fields);
                 }
             } else if (e instanceof Http1Event.EndOfMessage) {
                 Behavior<ToDownstream> next = endOfRequest();
@@ -299,7 +300,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             }
             default -> {
                 cur.requestEnded = true;
-                cur.end = !cur.dead;
+                cur.batch.end = !cur.dead;
             }
         }
         return this;
@@ -319,7 +320,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             x.head = cur.head;
             x.client = cur.client;
             x.requestEnded = true;
-            x.end = true;
+            x.batch.end = true;
             cur = x;
             return this;
         }
@@ -336,8 +337,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         owed.clear();
         timers.cancelAll();
         pc.metrics().downstreamClosed(ClientSide.HTTP_1_1); // counted again as an HTTP/2 connection
-        pc.metrics().buffered(-buffered, 0, 0);
-        buffered = 0;
+        held.clear();
         DownstreamConnection h2 = DownstreamConnection.upgraded(getContext(), timers, pc, socket,
                 ClientSide.of(listener.config().name(), new ForwardingHeaders.ClientConnection(remote, local, scheme,
                         "2")), engine, cur.head);
@@ -370,7 +370,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (x == null || x.kind == Kind.H2C_UPGRADE || x.dead) {
             return;
         }
-        RequestPart part = x.takePart();
+        RequestPart part = x.batch.takePart();
         if (x.head != null) {
             x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
                     ClientSide.of(listener.config().name(), x.client)));
@@ -474,7 +474,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         if (tunnelKind) {
             // Refused: an ordinary response, and the request (a head only) is complete.
             x.requestEnded = true;
-            x.end = !x.dead;
+            x.batch.end = !x.dead;
             dispatch();
         }
         List<Http1Field> fields = Http1Heads.fields(head);
@@ -512,7 +512,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         flushOut();
         ByteBuffer early = codec.takeTrailingData(); // bytes the client sent after its handshake
         if (early.hasRemaining() && !x.dead) {
-            x.add(early);
+            x.batch.add(early);
             hold(x, early.remaining());
         }
         dispatch();
@@ -698,15 +698,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     // ---- the gauge ---------------------------------------------------------------------------------------------
 
     private void hold(Http1Exchange x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Http1Exchange x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 
     private void release(Http1Exchange x) {

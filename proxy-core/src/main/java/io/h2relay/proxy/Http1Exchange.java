@@ -1,11 +1,8 @@
 package io.h2relay.proxy;
 
 import io.h2relay.hpack.Header;
-import io.h2relay.proxy.Exchange.RequestPart;
 import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Http1Heads.Kind;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -31,34 +28,12 @@ final class Http1Exchange {
     boolean dead;
     String upgradeSettings;
     long unacked;
-    List<ByteBuffer> data = List.of();
-    int bytes;
-    List<Header> trailers;
-    boolean end;
+    /** Request body, trailers and end gathered in the current batch. */
+    final RequestBatch batch = new RequestBatch();
 
     Http1Exchange(int id, Kind kind, boolean http10) {
         this.id = id;
         this.kind = kind;
         this.http10 = http10;
-    }
-
-    void add(ByteBuffer b) {
-        if (data.isEmpty()) {
-            data = new ArrayList<>(4);
-        }
-        data.add(b);
-        bytes += b.remaining();
-    }
-
-    RequestPart takePart() {
-        if (bytes == 0 && trailers == null && !end) {
-            return RequestPart.EMPTY;
-        }
-        RequestPart part = new RequestPart(data, bytes, trailers, end);
-        data = List.of();
-        bytes = 0;
-        trailers = null;
-        end = false;
-        return part;
     }
 }

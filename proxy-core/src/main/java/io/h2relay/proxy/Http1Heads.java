@@ -7,7 +7,6 @@ import io.h2relay.http1.Http1Field;
 import io.h2relay.http1.Http1Version;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -30,8 +29,7 @@ import java.util.Set;
  */
 final class Http1Heads {
 
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade", "te", "http2-settings", "host");
+    private static final Set<String> CONNECTION_SPECIFIC = ConnectionFields.SPECIFIC_AND_HOST;
 
     private Http1Heads() {}
 
@@ -175,15 +173,10 @@ final class Http1Heads {
     }
 
     private static Set<String> connectionOptions(List<Http1Field> fields) {
-        Set<String> named = new HashSet<>();
+        Set<String> named = Set.of();
         for (Http1Field f : fields) {
             if (f.name().equals("connection")) {
-                for (String option : f.value().split(",")) {
-                    String o = option.trim().toLowerCase(Locale.ROOT);
-                    if (!o.isEmpty()) {
-                        named.add(o);
-                    }
-                }
+                named = ConnectionFields.addOptions(named, f.value());
             }
         }
         return named;

@@ -6,7 +6,6 @@ import io.h2relay.http1.Http1Field;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -24,9 +23,7 @@ final class Http1Mapping {
 
     private Http1Mapping() {}
 
-    /** Fields that describe one HTTP/1.1 connection and never cross (RFC 9110 §7.6.1, RFC 9113 §8.2.2). */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade", "te", "http2-settings", "host");
+    private static final Set<String> CONNECTION_SPECIFIC = ConnectionFields.SPECIFIC_AND_HOST;
 
     /** RFC 9110 §9.2.2: methods whose repetition has the effect of one request. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -147,7 +144,7 @@ final class Http1Mapping {
         Set<String> named = Set.of();
         for (Header h : head) {
             if (h.name().equals("connection")) {
-                named = addOptions(named, h.value());
+                named = ConnectionFields.addOptions(named, h.value());
             }
         }
         return named;
@@ -157,20 +154,9 @@ final class Http1Mapping {
         Set<String> named = Set.of();
         for (Http1Field f : head) {
             if (f.name().equals("connection")) {
-                named = addOptions(named, f.value());
+                named = ConnectionFields.addOptions(named, f.value());
             }
         }
         return named;
-    }
-
-    private static Set<String> addOptions(Set<String> named, String value) {
-        Set<String> out = named.isEmpty() ? new HashSet<>() : named;
-        for (String option : value.split(",")) {
-            String o = option.trim().toLowerCase(Locale.ROOT);
-            if (!o.isEmpty()) {
-                out.add(o);
-            }
-        }
-        return out;
     }
 }

@@ -30,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -95,7 +94,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private int nextId = 1;
     private long completed;
     private long reportedCompleted;
-    private long buffered;
+    private final HeldBytes held;
 
     /** An {@code http://} endpoint: connects over TCP. */
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
@@ -120,6 +119,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket, boolean connected) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.pool = pool;
         this.endpoint = endpoint;
         this.cluster = cluster;
@@ -323,13 +323,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (x != null && x.stream.equals(g.stream())) {
             abandon();
         } else {
-            waiting.removeIf(o -> {
-                if (o.stream().equals(g.stream())) {
-                    completed++;
-                    return true;
-                }
-                return false;
-            });
+            completed += Open.removeAll(waiting, g.stream());
             pump();
         }
         return this;
@@ -375,7 +369,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             }
             if (x != null && x.tunnel && e instanceof SocketEvent.Closed) {
                 // Our FIN went first (the client ended its side): the backend's FIN ends the tunnel cleanly.
-                x.end = true;
+                x.response.end = true;
                 x.touched = true;
                 dispatch(x);
                 retire(x);
@@ -442,7 +436,7 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         Http1UpstreamExchange c = x;
         if (c != null && c.tunnel) {
             // The backend's end of the tunnel; the client's side may still send (half-close), pump closes once both end.
-            c.end = true;
+            c.response.end = true;
             c.touched = true;
             afterInput();
             return;
@@ -475,12 +469,9 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             c.anyResponse = true;
             if (e instanceof Http1Event.ResponseHead h) {
                 if (h.informational() && !(h.status() == 101 && c.websocket)) {
-                    if (c.informational.isEmpty()) {
-                        c.informational = new ArrayList<>(1);
-                    }
-                    c.informational.add(Http1Mapping.response(h, false));
+                    c.response.addInformational(Http1Mapping.response(h, false));
                 } else {
-                    c.head = Http1Mapping.response(h, c.websocket);
+                    c.response.head = Http1Mapping.response(h, c.websocket);
                 }
                 c.touched = true;
             } else if (e instanceof Http1Event.Data d) {
@@ -496,10 +487,10 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     hold(c, n);
                 }
             } else if (e instanceof Http1Event.Trailers t) {
-                c.trailers = Http1Mapping.trailers(t.fields());
+                c.response.trailers = Http1Mapping.trailers(t.fields());
                 c.touched = true;
             } else if (e instanceof Http1Event.EndOfMessage) {
-                c.end = true;
+                c.response.end = true;
                 c.touched = true;
             } else if (e instanceof Http1Event.ProtocolSwitched p) {
                 // 101 to the WebSocket handshake, or 2xx to CONNECT (RFC 9110 §9.3.6): raw bytes from here on.
@@ -670,14 +661,10 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void hold(Http1UpstreamExchange c, int n) {
-        c.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, c.unacked);
+        c.unacked = held.hold(c.unacked, n);
     }
 
     private void unhold(Http1UpstreamExchange c, int n) {
-        c.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, c.unacked);
+        c.unacked = held.unhold(c.unacked, n);
     }
 }

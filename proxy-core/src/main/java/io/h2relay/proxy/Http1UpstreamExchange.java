@@ -5,7 +5,6 @@ import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.ToStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -31,12 +30,8 @@ final class Http1UpstreamExchange {
     boolean tunnel;
     long unacked;
     // the response part of this batch
-    List<List<Header>> informational = List.of();
-    List<Header> head;
-    List<ByteBuffer> data = List.of();
-    int bytes;
-    List<Header> trailers;
-    boolean end;
+    final ResponseBatch response = new ResponseBatch();
+    /** Something for the Stream arrived in this batch. */
     boolean touched;
 
     Http1UpstreamExchange(int id, ActorRef<ToStream> stream, boolean idempotent, boolean websocket) {
@@ -47,23 +42,13 @@ final class Http1UpstreamExchange {
     }
 
     void add(ByteBuffer b) {
-        if (data.isEmpty()) {
-            data = new ArrayList<>(4);
-        }
-        data.add(b);
-        bytes += b.remaining();
+        response.add(b);
         touched = true;
     }
 
     ResponsePart takePart() {
-        ResponsePart part = new ResponsePart(informational, head, data, bytes, trailers, end);
-        informational = List.of();
-        head = null;
-        data = List.of();
-        bytes = 0;
-        trailers = null;
-        responseEnded |= end;
-        end = false;
+        ResponsePart part = response.takePart();
+        responseEnded |= part.end();
         touched = false;
         return part;
     }

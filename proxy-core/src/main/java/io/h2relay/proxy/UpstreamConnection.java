@@ -77,12 +77,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private static final class Entry {
         final int id;
         final ActorRef<ToStream> stream;
-        List<List<Header>> informational = List.of();
-        List<Header> head;
-        List<ByteBuffer> data = List.of();
-        int bytes;
-        List<Header> trailers;
-        boolean end;
+        final ResponseBatch response = new ResponseBatch();
         boolean touched;
         boolean responseEnded;
         /** Response bytes received and not yet credited to the backend. */
@@ -95,23 +90,9 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             this.stream = stream;
         }
 
-        void add(ByteBuffer buffer) {
-            if (data.isEmpty()) {
-                data = new ArrayList<>(4);
-            }
-            data.add(buffer);
-            bytes += buffer.remaining();
-        }
-
         ResponsePart takePart() {
-            ResponsePart part = new ResponsePart(informational, head, data, bytes, trailers, end);
-            informational = List.of();
-            head = null;
-            data = List.of();
-            bytes = 0;
-            trailers = null;
-            responseEnded |= end;
-            end = false;
+            ResponsePart part = response.takePart();
+            responseEnded |= part.end();
             return part;
         }
     }
@@ -135,7 +116,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private boolean retiring;
     private long completed;
     private long reportedCompleted;
-    private long buffered;
+    private final HeldBytes held;
 
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
             ClusterConfig cluster) {
@@ -157,6 +138,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             ActorRef<ToPool> pool, Endpoint endpoint, ClusterConfig cluster, Socket socket) {
         super(ctx);
         this.pc = pc;
+        this.held = new HeldBytes(pc.metrics());
         this.pool = pool;
         this.cluster = cluster;
         this.endpoint = endpoint.url();
@@ -230,7 +212,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
-                    pc.metrics().buffered(-buffered, 0, 0);
+                    held.clear();
                     pc.metrics().upstreamClosed(cluster.name());
                     pc.metrics().abuse(ProxyMetrics.BACKEND, engine.abuseCounters());
                     return this;
@@ -334,13 +316,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                 reset(x.id, ErrorCode.CANCEL.code()); // the client went away
             }
         } else {
-            waiting.removeIf(o -> {
-                if (o.stream().equals(g.stream())) {
-                    completed++;
-                    return true;
-                }
-                return false;
-            });
+            completed += Open.removeAll(waiting, g.stream());
         }
         pump();
         return this;
@@ -408,7 +384,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (event instanceof Event.ResponseReceived r) {
             Entry x = streams.get(r.streamId());
             if (x != null) {
-                x.head = r.headers();
+                x.response.head = r.headers();
                 touch(x);
             }
         } else if (event instanceof Event.DataReceived d) {
@@ -416,22 +392,19 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         } else if (event instanceof Event.InformationalResponseReceived i) {
             Entry x = streams.get(i.streamId());
             if (x != null) {
-                if (x.informational.isEmpty()) {
-                    x.informational = new ArrayList<>(1);
-                }
-                x.informational.add(i.headers());
+                x.response.addInformational(i.headers());
                 touch(x);
             }
         } else if (event instanceof Event.TrailersReceived t) {
             Entry x = streams.get(t.streamId());
             if (x != null) {
-                x.trailers = t.headers();
+                x.response.trailers = t.headers();
                 touch(x);
             }
         } else if (event instanceof Event.StreamEnded s) {
             Entry x = streams.get(s.streamId());
             if (x != null) {
-                x.end = true;
+                x.response.end = true;
                 touch(x);
             }
         } else if (event instanceof Event.StreamReset s) {
@@ -469,7 +442,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             engine.acknowledgeReceivedData(padding, x.id);
         }
         if (length > 0) {
-            x.add(d.data());
+            x.response.add(d.data());
             hold(x, length);
             touch(x);
         }
@@ -633,14 +606,10 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void hold(Entry x, int n) {
-        x.unacked += n;
-        buffered += n;
-        pc.metrics().buffered(n, buffered, x.unacked);
+        x.unacked = held.hold(x.unacked, n);
     }
 
     private void unhold(Entry x, int n) {
-        x.unacked -= n;
-        buffered -= n;
-        pc.metrics().buffered(-n, buffered, x.unacked);
+        x.unacked = held.unhold(x.unacked, n);
     }
 }

@@ -10,10 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.engine.Event;
 import io.h2relay.frame.ErrorCode;
-import io.h2relay.hpack.Header;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +19,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The exchange hook (contract C4) over real sockets: one record per exchange, whatever the way it ended. */
 class ExchangeRecordTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     /** Collects records; captures {@code limit} body bytes on route "echo" only. */
     private static final class Recorder implements ExchangeObserver {
@@ -58,23 +55,12 @@ class ExchangeRecordTest {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
-
     private static String routes() {
         return """
                 clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.echo { path-prefix = "/echo", cluster = origin }
                 routes.bytes { path-prefix = "/bytes", cluster = origin }
-                """.formatted(origin.address().getPort());
+                """.formatted(ORIGIN.address().getPort());
     }
 
     @Test
@@ -97,7 +83,7 @@ class ExchangeRecordTest {
             assertEquals("127.0.0.1", x.client().getAddress().getHostAddress());
             assertEquals("echo", x.route());
             assertEquals("origin", x.cluster());
-            assertEquals("h2c://127.0.0.1:" + origin.address().getPort(), x.upstream());
+            assertEquals("h2c://127.0.0.1:" + ORIGIN.address().getPort(), x.upstream());
             assertEquals("POST", x.requestField(":method"));
             assertEquals("/echo", x.requestField(":path"));
             assertNull(x.requestField("x-forwarded-for"), "the request head is as the client sent it");
@@ -166,15 +152,8 @@ class ExchangeRecordTest {
 
     @Test
     void aBackendResetPassedOnIsRecordedWithItsCode() throws Exception {
-        ScriptedBackend.Script resetMidway = (conn, e) -> {
-            if (e instanceof Event.StreamEnded s) {
-                conn.engine.sendHeaders(s.streamId(), List.of(Header.of(":status", "200")), false);
-                conn.engine.sendData(s.streamId(), ByteBuffer.wrap(new byte[1000]), false);
-                conn.engine.resetStream(s.streamId(), ErrorCode.ENHANCE_YOUR_CALM.code());
-            }
-        };
         Recorder rec = new Recorder(0);
-        try (ScriptedBackend backend = new ScriptedBackend(resetMidway)) {
+        try (ScriptedBackend backend = new ScriptedBackend(ScriptedBackend.RESET_MIDWAY)) {
             ProxyServer proxy = ProxyFixture.proxy(KIT, "clusters.backend.endpoints = [\"h2c://127.0.0.1:"
                     + backend.address().getPort() + "\"]\nroutes.default.cluster = backend\n", List.of(rec));
             try (H2TestClient client = new H2TestClient(proxy.address("main"))) {

@@ -1,20 +1,14 @@
 package io.h2relay.proxy;
 
 import static io.h2relay.proxy.ProxyFixture.base;
+import static io.h2relay.proxy.ProxyFixture.curl11Ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.h2relay.origin.Tools;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +21,7 @@ class Http1BothSidesTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
     private static final int LARGE = 12 << 20;
     private static byte[] file;
-    private static Nginx nginx;
-    private static HttpServer jdk;
-    private static ExecutorService jdkThreads;
+    private static Http1Backends backends;
     private static ProxyServer proxy;
 
     @TempDir
@@ -39,60 +31,25 @@ class Http1BothSidesTest {
     static void start() throws Exception {
         file = new byte[LARGE];
         new Random(11).nextBytes(file);
-        nginx = new Nginx(dir.resolve("nginx"), "", """
-                        location = /fixed { return 200 "fixed body\\n"; }
-                        location /nginx/ { alias %s/www/; }
-                """.formatted(dir.resolve("nginx")));
-        Files.write(dir.resolve("nginx/www/large.bin"), file);
-        jdkThreads = Executors.newFixedThreadPool(4);
-        jdk = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        jdk.setExecutor(jdkThreads);
-        jdk.createContext("/echo", exchange -> {
-            exchange.sendResponseHeaders(200, 0); // chunked, streamed back as the upload arrives
-            try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
-            }
-        });
-        jdk.start();
-        proxy = ProxyFixture.proxy(KIT, """
-                clusters.nginx.endpoints = ["http://127.0.0.1:%d"]
-                clusters.jdk.endpoints = ["http://127.0.0.1:%d"]
-                routes.jdk { path-prefix = "/echo", cluster = jdk }
-                routes.default.cluster = nginx
-                """.formatted(nginx.port, jdk.getAddress().getPort()));
+        backends = new Http1Backends(KIT, dir, file, "", "");
+        proxy = backends.proxy;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ProxyFixture.stop(proxy);
-        nginx.close();
-        jdk.stop(0);
-        jdkThreads.shutdownNow();
+        backends.close();
         KIT.shutdownTestKit();
-    }
-
-    private static Tools.Result curl11(String... args) throws Exception {
-        String[] cmd = new String[args.length + 5];
-        cmd[0] = "curl";
-        cmd[1] = "--http1.1";
-        cmd[2] = "-sS";
-        cmd[3] = "--max-time";
-        cmd[4] = "60";
-        System.arraycopy(args, 0, cmd, 5, args.length);
-        Tools.Result r = Tools.run(70, cmd);
-        assertEquals(0, r.exit(), "curl failed: " + r.stderr());
-        return r;
     }
 
     @Test
     void keepAliveRequestsReachNginx() throws Exception {
-        Tools.Result r = curl11("-w", "%{num_connects} %{http_code}\\n", base(proxy) + "/fixed", base(proxy) + "/fixed");
+        Tools.Result r = curl11Ok("-w", "%{num_connects} %{http_code}\\n", base(proxy) + "/fixed", base(proxy) + "/fixed");
         assertEquals("fixed body\n1 200\nfixed body\n0 200\n", r.out());
     }
 
     @Test
     void aLargeFileFromNginxArrivesByteExact() throws Exception {
-        Tools.Result r = curl11(base(proxy) + "/nginx/large.bin");
+        Tools.Result r = curl11Ok(base(proxy) + "/nginx/large.bin");
         assertEquals(Tools.sha256(file), Tools.sha256(r.stdout()));
     }
 
@@ -100,10 +57,10 @@ class Http1BothSidesTest {
     void aChunkedUploadIsEchoedByteExactByTheJdkServer() throws Exception {
         Path upload = dir.resolve("upload.bin");
         Files.write(upload, file);
-        Tools.Result r = curl11("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + upload,
+        Tools.Result r = curl11Ok("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + upload,
                 base(proxy) + "/echo");
         assertEquals(Tools.sha256(file), Tools.sha256(r.stdout()));
-        Tools.Result v = curl11("-v", "--data-binary", "small", "-o", "/dev/null", base(proxy) + "/echo");
+        Tools.Result v = curl11Ok("-v", "--data-binary", "small", "-o", "/dev/null", base(proxy) + "/echo");
         assertTrue(v.stderr().toLowerCase().contains("< transfer-encoding: chunked"), v.stderr());
     }
 }

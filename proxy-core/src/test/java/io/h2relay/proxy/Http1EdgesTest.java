@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.h2relay.engine.Event;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,27 +24,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HTTP/1.1 clients at the edges: failures, limits on buffering, timers, protocol selection and upgrades declined. */
 class Http1EdgesTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     private static final String GET = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
@@ -94,7 +82,7 @@ class Http1EdgesTest {
     @Test
     void anUploadToASlowBackendBuffersAtMostAWindowAndARead(@TempDir Path dir) throws Exception {
         int window = 256 * 1024;
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(),
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(),
                 "flow-control { stream-window = " + window + ", connection-window = " + 2 * window + " }");
         try {
             long size = 8L << 20;
@@ -114,7 +102,7 @@ class Http1EdgesTest {
 
     @Test
     void anIdleKeepAliveConnectionIsClosed() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "timeouts.idle = 300ms");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "timeouts.idle = 300ms");
         try (Socket s = connect(proxy, "main")) {
             s.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
             assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
@@ -126,7 +114,7 @@ class Http1EdgesTest {
 
     @Test
     void drainClosesIdleHttp11Connections() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             s.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
             assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
@@ -169,7 +157,7 @@ class Http1EdgesTest {
 
     @Test
     void thePrefaceArrivingInPiecesStillSelectsHttp2() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             OutputStream out = s.getOutputStream();
             byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -187,7 +175,7 @@ class Http1EdgesTest {
 
     @Test
     void aListenerWithoutHttp11ClosesOnAnHttp11Request() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "listeners.main.protocols = [h2c]");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "listeners.main.protocols = [h2c]");
         try (Socket s = connect(proxy, "main")) {
             s.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
             String got = readUntilClosed(s.getInputStream());
@@ -199,7 +187,7 @@ class Http1EdgesTest {
 
     @Test
     void h2cUpgradeIsIgnoredWhereTheListenerDoesNotOfferIt() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(),
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(),
                 "listeners.main.protocols = [h2c, \"http/1.1\"]");
         try {
             Tools.Result r = Tools.run(40, "curl", "--http2", "-sS", "-v", "--max-time", "30", base(proxy) + "/");
@@ -213,7 +201,7 @@ class Http1EdgesTest {
 
     @Test
     void anUpgradeRequestWithABodyIsServedAsHttp11() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings,"
                     + " close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\nContent-Length: 4\r\n\r\nbody")
@@ -228,7 +216,7 @@ class Http1EdgesTest {
 
     @Test
     void unknownUpgradesAreIgnoredAndTheRequestServed() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             s.getOutputStream().write(("GET /headers HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: upgrade, close\r\n"
                     + "Upgrade: foo/1, bar\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -242,7 +230,7 @@ class Http1EdgesTest {
 
     @Test
     void anInvalidHttp2SettingsDeclinesTheUpgrade() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             // ENABLE_PUSH = 2 is not a valid setting (RFC 9113 §6.5.2): no 101, an HTTP/1.1 answer.
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings,"
@@ -258,7 +246,7 @@ class Http1EdgesTest {
     @Test
     void aWebsocketHandshakeTheBackendCannotTakeGetsAnOrdinaryAnswer() throws Exception {
         // The built-in origin does not offer RFC 8441 extended CONNECT: the handshake is answered, not tunnelled.
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (Socket s = connect(proxy, "main")) {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();

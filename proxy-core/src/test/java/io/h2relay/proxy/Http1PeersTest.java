@@ -4,18 +4,11 @@ import static io.h2relay.proxy.ProxyFixture.base;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.h2relay.hpack.Header;
 import io.h2relay.origin.Tools;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +24,7 @@ class Http1PeersTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
     private static final int LARGE = 20 << 20;
     private static byte[] file;
-    private static Nginx nginx;
-    private static HttpServer jdk;
+    private static Http1Backends backends;
     private static ProxyServer proxy;
 
     @TempDir
@@ -42,37 +34,15 @@ class Http1PeersTest {
     static void start() throws Exception {
         file = new byte[LARGE];
         new Random(7).nextBytes(file);
-        nginx = new Nginx(dir.resolve("nginx"), "", """
-                        location = /fixed { return 200 "fixed body\\n"; }
+        backends = new Http1Backends(KIT, dir, file, """
                         location = /fields { return 200 "$request_method $request_uri host=$http_host cookie=$http_cookie te=$http_te\\n"; }
-                        location /nginx/ { alias %s/www/; }
-                """.formatted(dir.resolve("nginx")));
-        Files.write(dir.resolve("nginx/www/large.bin"), file);
-
-        jdk = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        jdk.setExecutor(Executors.newFixedThreadPool(4));
-        jdk.createContext("/echo", exchange -> {
-            // Chunked (length 0) response, streamed back as the upload arrives.
-            exchange.sendResponseHeaders(200, 0);
-            try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
-            }
-        });
-        jdk.start();
-        proxy = ProxyFixture.proxy(KIT, """
-                clusters.nginx.endpoints = ["http://127.0.0.1:%d"]
-                clusters.jdk.endpoints = ["http://127.0.0.1:%d"]
-                clusters.nginx.max-connections-per-endpoint = 4
-                routes.jdk { path-prefix = "/echo", cluster = jdk }
-                routes.default.cluster = nginx
-                """.formatted(nginx.port, jdk.getAddress().getPort()));
+                """, "clusters.nginx.max-connections-per-endpoint = 4\n");
+        proxy = backends.proxy;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ProxyFixture.stop(proxy);
-        nginx.close();
-        jdk.stop(0);
+        backends.close();
         KIT.shutdownTestKit();
     }
 
@@ -140,7 +110,7 @@ class Http1PeersTest {
                 clusters.nginx.endpoints = ["http://127.0.0.1:%d"]
                 routes.default.cluster = nginx
                 flow-control { stream-window = %d, connection-window = %d }
-                """.formatted(nginx.port, window, 2 * window));
+                """.formatted(backends.nginx.port, window, 2 * window));
         try (H2TestClient client = new H2TestClient(slow.address("main"))) {
             client.autoAcknowledge(false);
             int id = client.request(H2TestClient.get("x", "/nginx/large.bin"), true);
@@ -175,7 +145,7 @@ class Http1PeersTest {
     void theCommandLineUpstreamFlagTakesAnHttp1Url() throws Exception {
         io.h2relay.config.ProxyConfig config = io.h2relay.config.ConfigLoader.fromCommandLine(
                 new io.h2relay.config.CommandLineOverrides(java.util.List.of("127.0.0.1:0"),
-                        java.util.List.of("http://127.0.0.1:" + nginx.port)));
+                        java.util.List.of("http://127.0.0.1:" + backends.nginx.port)));
         ProxyServer cli = ProxyServer.start(KIT.system(), config).toCompletableFuture()
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         try {

@@ -3,7 +3,6 @@ package io.h2relay.proxy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.h2relay.origin.OriginServer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,24 +30,21 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Netty's HTTP/2 client as the peer: a gRPC-style exchange, trailers both ways, several streams at once. */
 class NettyClientTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-    private static ProxyServer proxy;
+    @RegisterExtension
+    static final OriginKit ORIGIN = OriginKit.withProxy();
     private static NioEventLoopGroup group;
     private static Channel channel;
 
     @BeforeAll
     static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-        proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
         group = new NioEventLoopGroup(1);
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -63,16 +59,13 @@ class NettyClientTest {
                         }));
                     }
                 })
-                .connect(proxy.address("main")).sync().channel();
+                .connect(ORIGIN.proxy().address("main")).sync().channel();
     }
 
     @AfterAll
     static void stop() throws Exception {
         channel.close().sync();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        ProxyFixture.stop(proxy);
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
     }
 
     /** What one stream received. */

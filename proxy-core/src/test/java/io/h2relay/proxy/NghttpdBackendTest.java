@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.hpack.Header;
 import io.h2relay.origin.Tools;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -41,7 +38,7 @@ class NghttpdBackendTest {
         // At most 3 streams per connection: the proxy must hold the rest back, not have them refused.
         nghttpd = Tools.start("nghttpd", "--no-tls", "--echo-upload", "-m", "3", "--trailer", "x-nghttpd: yes",
                 "-a", "127.0.0.1", "-d", docroot.toString(), Integer.toString(port));
-        awaitListening(port);
+        ProxyFixture.awaitListening(nghttpd, "nghttpd", port);
         proxy = ProxyFixture.proxyTo(KIT, new InetSocketAddress("127.0.0.1", port), "");
     }
 
@@ -51,18 +48,6 @@ class NghttpdBackendTest {
         nghttpd.destroy();
         nghttpd.waitFor(10, TimeUnit.SECONDS);
         KIT.shutdownTestKit();
-    }
-
-    private static void awaitListening(int port) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.onSpinWait(); // nghttpd is starting; the port is the only sign
-            }
-        }
-        throw new AssertionError("nghttpd did not start listening on " + port);
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.h2relay.proxy;
 
 import io.h2relay.origin.Tools;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -48,22 +46,7 @@ final class Nginx implements AutoCloseable {
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
         process = Tools.start("nginx", "-p", dir.toString(), "-c", file.toString());
-        awaitListening();
-    }
-
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nginx exited: " + process.exitValue());
-            }
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.onSpinWait(); // nginx is starting; the port is the only sign
-            }
-        }
-        throw new IllegalStateException("nginx did not start listening on " + port);
+        ProxyFixture.awaitListening(process, "nginx", port);
     }
 
     @Override

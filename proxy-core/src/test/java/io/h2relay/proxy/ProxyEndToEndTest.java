@@ -1,84 +1,58 @@
 package io.h2relay.proxy;
 
+import static io.h2relay.proxy.ProxyFixture.curlOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2relay.config.ConfigLoader;
-import io.h2relay.config.ProxyConfig;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy in front of the built-in origin, over real loopback sockets, with curl, nghttp and h2load. */
 class ProxyEndToEndTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
     private static ProxyServer proxy;
     private static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        ProxyConfig defaults = ConfigLoader.defaults();
-        origin = OriginServer.start(KIT.system(), new InetSocketAddress("127.0.0.1", 0), defaults.flowControl(),
-                defaults.limits()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        ProxyConfig config = ConfigLoader.parse("""
-                h2relay {
-                  listeners.main.address = "127.0.0.1:0"
-                  clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
-                  routes {
-                    default.cluster = origin
-                    api {
-                      path-prefix = "/api"
-                      rewrite-prefix = "/"
-                      cluster = origin
-                      request-headers.set { x-route = api }
-                      response-headers.add { x-served-by = h2relay }
-                    }
+        proxy = ProxyFixture.proxy(ORIGIN.kit(), """
+                clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
+                routes {
+                  default.cluster = origin
+                  api {
+                    path-prefix = "/api"
+                    rewrite-prefix = "/"
+                    cluster = origin
+                    request-headers.set { x-route = api }
+                    response-headers.add { x-served-by = h2relay }
                   }
                 }
-                """.formatted(origin.address().getPort()), "test");
-        proxy = ProxyServer.start(KIT.system(), config).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        base = "http://127.0.0.1:" + proxy.address("main").getPort();
+                """.formatted(ORIGIN.address().getPort()));
+        base = ProxyFixture.base(proxy);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        proxy.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
-
-    static Tools.Result curl(String... args) throws Exception {
-        String[] cmd = new String[args.length + 5];
-        cmd[0] = "curl";
-        cmd[1] = "--http2-prior-knowledge";
-        cmd[2] = "-sS";
-        cmd[3] = "--max-time";
-        cmd[4] = "30";
-        System.arraycopy(args, 0, cmd, 5, args.length);
-        Tools.Result r = Tools.run(40, cmd);
-        assertEquals(0, r.exit(), "curl failed: " + r.stderr());
-        return r;
+        ProxyFixture.stop(proxy);
     }
 
     @Test
     void relaysASimpleRequest() throws Exception {
-        assertEquals("h2relay origin\n", curl(base + "/").out());
+        assertEquals("h2relay origin\n", curlOk(base + "/").out());
     }
 
     @Test
     void downloadsArriveByteExact() throws Exception {
         long n = 20L << 20;
-        Tools.Result r = curl(base + "/bytes/" + n);
+        Tools.Result r = curlOk(base + "/bytes/" + n);
         assertEquals(n, r.stdout().length);
         assertEquals(Tools.patternSha256(n), Tools.sha256(r.stdout()));
     }
@@ -86,13 +60,13 @@ class ProxyEndToEndTest {
     @Test
     void uploadsArriveByteExactAndEchoBack(@TempDir Path dir) throws Exception {
         Path file = Tools.patternFile(dir, 16L << 20);
-        Tools.Result r = curl("--data-binary", "@" + file, base + "/echo");
+        Tools.Result r = curlOk("--data-binary", "@" + file, base + "/echo");
         assertEquals(Tools.sha256(Files.readAllBytes(file)), Tools.sha256(r.stdout()));
     }
 
     @Test
     void writesForwardingFieldsAndAppliesRouteEdits() throws Exception {
-        String json = curl("-H", "x-forwarded-for: 6.6.6.6", "-H", "connection: keep-alive",
+        String json = curlOk("-H", "x-forwarded-for: 6.6.6.6", "-H", "connection: keep-alive",
                 base + "/api/headers?x=1").out();
         assertTrue(json.contains("\":path\": \"/headers?x=1\""), json);
         assertTrue(json.contains("\"x-forwarded-for\": \"127.0.0.1\""), json);
@@ -100,7 +74,7 @@ class ProxyEndToEndTest {
         assertTrue(json.contains("\"forwarded\": \"for=127.0.0.1;proto=http;host="), json);
         assertTrue(json.contains("\"via\": \"2 h2relay\""), json);
         assertTrue(json.contains("\"x-route\": \"api\""), json);
-        Tools.Result head = curl("-D", "-", "-o", "/dev/null", base + "/api/");
+        Tools.Result head = curlOk("-D", "-", "-o", "/dev/null", base + "/api/");
         assertTrue(head.out().contains("x-served-by: h2relay"), head.out());
         assertTrue(head.out().contains("via: 2 h2relay"), head.out());
     }
@@ -108,7 +82,7 @@ class ProxyEndToEndTest {
     @Test
     void relaysTheBackendsContinueBeforeTheBody(@TempDir Path dir) throws Exception {
         Path file = Tools.patternFile(dir, 200_000);
-        Tools.Result r = curl("-v", "-H", "Expect: 100-continue", "--data-binary", "@" + file, base + "/echo");
+        Tools.Result r = curlOk("-v", "-H", "Expect: 100-continue", "--data-binary", "@" + file, base + "/echo");
         assertTrue(r.stderr().contains("< HTTP/2 100"), r.stderr());
         assertEquals(Tools.sha256(Files.readAllBytes(file)), Tools.sha256(r.stdout()));
     }

@@ -11,43 +11,29 @@ import io.h2relay.engine.Event;
 import io.h2relay.engine.H2Configuration;
 import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each failure and the answer it becomes, over real sockets. */
 class ProxyFailuresTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @Test
     void answers404WhenNoRouteTakesTheRequest() throws Exception {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.only { authority = "api.example", path-prefix = "/v1", rewrite-prefix = "/", cluster = origin }
-                """.formatted(origin.address().getPort()));
+                """.formatted(ORIGIN.address().getPort()));
         try {
             Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/v1/x");
             assertEquals("no route for this request\n404", r.out(), "other authorities have no route");
@@ -78,7 +64,7 @@ class ProxyFailuresTest {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.mixed.endpoints = ["h2c://127.0.0.1:%d", "h2c://127.0.0.1:%d"]
                 routes.default.cluster = mixed
-                """.formatted(ProxyFixture.deadPort(), origin.address().getPort()));
+                """.formatted(ProxyFixture.deadPort(), ORIGIN.address().getPort()));
         try {
             for (int i = 0; i < 4; i++) {
                 assertEquals("200", status(base(proxy) + "/"));
@@ -90,7 +76,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers504WhenTheBackendDoesNotAnswerInTime() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "routes.default.timeout = 1s");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "routes.default.timeout = 1s");
         try {
             Tools.Result r = ProxyFixture.curl("-w", "%{http_code}", base(proxy) + "/delay/60000");
             assertEquals("backend timeout\n504", r.out());
@@ -115,7 +101,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers503WhenEveryConnectionAndThePendingQueueAreFull() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), """
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), """
                 clusters.backend { max-connections-per-endpoint = 1, max-concurrent-streams = 1,
                                    max-pending-requests = 0 }
                 """);
@@ -131,7 +117,7 @@ class ProxyFailuresTest {
 
     @Test
     void queuesRequestsBeyondTheStreamLimitUntilAStreamFrees() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), """
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), """
                 clusters.backend { max-connections-per-endpoint = 1, max-concurrent-streams = 2,
                                    max-pending-requests = 100 }
                 """);
@@ -148,7 +134,7 @@ class ProxyFailuresTest {
 
     @Test
     void answers400ToAMalformedRequestWhileItsNeighboursCarryOn() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         H2Configuration lax = H2Configuration.builder(true).enablePush(false).validateOutboundHeaders(false)
                 .normalizeOutboundHeaders(false).build();
         try (H2TestClient client = new H2TestClient(proxy.address("main"), lax)) {
@@ -208,14 +194,7 @@ class ProxyFailuresTest {
 
     @Test
     void aBackendResetMidResponseResetsTheClientStreamWithTheSameCode() throws Exception {
-        ScriptedBackend.Script resetMidway = (conn, e) -> {
-            if (e instanceof Event.StreamEnded s) {
-                conn.engine.sendHeaders(s.streamId(), List.of(Header.of(":status", "200")), false);
-                conn.engine.sendData(s.streamId(), java.nio.ByteBuffer.wrap(new byte[1000]), false);
-                conn.engine.resetStream(s.streamId(), ErrorCode.ENHANCE_YOUR_CALM.code());
-            }
-        };
-        try (ScriptedBackend backend = new ScriptedBackend(resetMidway)) {
+        try (ScriptedBackend backend = new ScriptedBackend(ScriptedBackend.RESET_MIDWAY)) {
             ProxyServer proxy = ProxyFixture.proxyTo(KIT, backend.address(), "");
             try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
                 H2TestClient.Response r = client.response(client.request(H2TestClient.get("x", "/"), true));
@@ -267,7 +246,7 @@ class ProxyFailuresTest {
 
     @Test
     void statusesFromTheBackendPassThrough() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try {
             for (String code : Set.of("201", "204", "404", "500", "503")) {
                 assertEquals(code, status(base(proxy) + "/status/" + code));

@@ -76,10 +76,40 @@ final class ProxyFixture {
         return s.getLocalPort();
     }
 
+    /** Waits until {@code process} ({@code name}) accepts connections on {@code port}: the only sign it is up. */
+    static void awaitListening(Process process, String name, int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited: " + process.exitValue());
+            }
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError(name + " did not start listening on " + port);
+    }
+
     static Tools.Result curl(String... args) throws Exception {
+        return curlWith("--http2-prior-knowledge", args);
+    }
+
+    /** curl that must succeed. */
+    static Tools.Result curlOk(String... args) throws Exception {
+        return succeeded(curl(args));
+    }
+
+    /** curl over HTTP/1.1 that must succeed. */
+    static Tools.Result curl11Ok(String... args) throws Exception {
+        return succeeded(curlWith("--http1.1", args));
+    }
+
+    private static Tools.Result curlWith(String protocol, String... args) throws Exception {
         String[] cmd = new String[args.length + 5];
         cmd[0] = "curl";
-        cmd[1] = "--http2-prior-knowledge";
+        cmd[1] = protocol;
         cmd[2] = "-sS";
         cmd[3] = "--max-time";
         cmd[4] = "60";
@@ -87,9 +117,7 @@ final class ProxyFixture {
         return Tools.run(70, cmd);
     }
 
-    /** curl that must succeed. */
-    static Tools.Result curlOk(String... args) throws Exception {
-        Tools.Result r = curl(args);
+    private static Tools.Result succeeded(Tools.Result r) {
         assertEquals(0, r.exit(), "curl failed: " + r.stderr());
         return r;
     }

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.engine.Event;
 import io.h2relay.origin.BodyPattern;
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,23 +29,13 @@ class ProxyFlowControlTest {
                            max-connection-buffer = %d }
             """.formatted(STREAM_WINDOW, CONNECTION_WINDOW, STREAM_WINDOW, CONNECTION_WINDOW);
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @Test
     void anUploadToASlowBackendNeverBuffersPastTheBounds(@TempDir Path dir) throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), FLOW);
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), FLOW);
         try {
             long size = 16L << 20;
             Path file = Tools.patternFile(dir, size);
@@ -67,7 +55,7 @@ class ProxyFlowControlTest {
 
     @Test
     void aClientThatStopsReadingStopsTheBackendAtTheWindow() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), FLOW);
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), FLOW);
         int size = 4 << 20;
         try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
             client.autoAcknowledge(false);

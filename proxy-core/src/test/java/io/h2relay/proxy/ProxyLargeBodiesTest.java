@@ -4,45 +4,27 @@ import static io.h2relay.proxy.ProxyFixture.base;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 100 MiB through the proxy both ways, byte-exact (hashed), with the default windows. */
 class ProxyLargeBodiesTest {
 
     private static final long SIZE = 100L << 20;
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-    private static ProxyServer proxy;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-        proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        ProxyFixture.stop(proxy);
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = OriginKit.withProxy();
 
     @Test
     void aHundredMebibyteDownloadArrivesIntact(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("download");
-        ProxyFixture.curlOk("-o", out.toString(), base(proxy) + "/bytes/" + SIZE);
+        ProxyFixture.curlOk("-o", out.toString(), base(ORIGIN.proxy()) + "/bytes/" + SIZE);
         assertEquals(SIZE, Files.size(out));
         assertEquals(Tools.patternSha256(SIZE), sha256(out));
     }
@@ -51,16 +33,16 @@ class ProxyLargeBodiesTest {
     void aHundredMebibyteUploadIsEchoedIntact(@TempDir Path dir) throws Exception {
         Path in = Tools.patternFile(dir, SIZE);
         Path out = dir.resolve("echo");
-        ProxyFixture.curlOk("-T", in.toString(), "-o", out.toString(), base(proxy) + "/echo");
+        ProxyFixture.curlOk("-T", in.toString(), "-o", out.toString(), base(ORIGIN.proxy()) + "/echo");
         assertEquals(SIZE, Files.size(out));
         assertEquals(Tools.patternSha256(SIZE), sha256(out));
-        assertTrue(proxy.metrics().peakConnectionBufferedBytes() <= 4 << 20,
-                "connection peak " + proxy.metrics().peakConnectionBufferedBytes());
+        assertTrue(ORIGIN.proxy().metrics().peakConnectionBufferedBytes() <= 4 << 20,
+                "connection peak " + ORIGIN.proxy().metrics().peakConnectionBufferedBytes());
     }
 
     @Test
     void concurrentLargeStreamsOnOneConnectionStayApart() throws Exception {
-        try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+        try (H2TestClient client = new H2TestClient(ORIGIN.proxy().address("main"))) {
             int[] ids = new int[6];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = client.request(H2TestClient.get("x", "/bytes/" + ((4 << 20) + i * 1001)), true);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.engine.Event;
 import io.h2relay.frame.ErrorCode;
-import io.h2relay.origin.OriginServer;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,30 +14,19 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Draining, idle connections and the gauge's return to zero. */
 class ProxyLifecycleTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @Test
     void drainSendsGoAwayAndLetsExchangesUnderWayFinish() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         InetSocketAddress address = proxy.address("main");
         try (H2TestClient client = new H2TestClient(address)) {
             int id = client.request(H2TestClient.get("x", "/delay/1000"), true);
@@ -59,7 +47,7 @@ class ProxyLifecycleTest {
 
     @Test
     void drainCutsExchangesStillRunningAtTheDeadline() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
             int id = client.request(H2TestClient.get("x", "/delay/60000"), true);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -73,7 +61,7 @@ class ProxyLifecycleTest {
 
     @Test
     void anIdleClientConnectionGetsGoAway() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "timeouts.idle = 150ms");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "timeouts.idle = 150ms");
         try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
             assertEquals("200", client.response(client.request(H2TestClient.get("x", "/"), true)).status());
             Event.ConnectionTerminated goAway = client.await(Event.ConnectionTerminated.class, t -> t.remote());
@@ -86,7 +74,7 @@ class ProxyLifecycleTest {
 
     @Test
     void aClientThatNeverClosesIsAbortedAfterTheAbortTimeout() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "timeouts { idle = 100ms, abort = 200ms }");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "timeouts { idle = 100ms, abort = 200ms }");
         try (java.net.Socket raw = new java.net.Socket(proxy.address("main").getAddress(),
                 proxy.address("main").getPort())) {
             raw.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -108,7 +96,7 @@ class ProxyLifecycleTest {
 
     @Test
     void anIdleBackendConnectionIsClosedAndANewOneOpenedOnDemand() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "clusters.backend.idle-timeout = 100ms");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "clusters.backend.idle-timeout = 100ms");
         try {
             assertEquals("200", ProxyFixture.status(ProxyFixture.base(proxy) + "/"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -124,7 +112,7 @@ class ProxyLifecycleTest {
 
     @Test
     void theGaugeReturnsToZeroWhenExchangesEnd() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
             int a = client.request(H2TestClient.post("x", "/echo"), false);
             client.send(a, new byte[300_000], true);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.engine.Event;
 import io.h2relay.frame.ErrorCode;
-import io.h2relay.origin.OriginServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,26 +16,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The meters read back after real traffic through a real proxy. */
 class ProxyMetricsTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     /** Metrics move when the Stream or connection actor ends, a moment after the client saw its answer. */
     static void await(double expected, DoubleSupplier value, String what) {
@@ -67,7 +55,7 @@ class ProxyMetricsTest {
                 clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
                 routes.bytes { path-prefix = "/bytes", cluster = origin }
                 routes.status { path-prefix = "/status", cluster = origin }
-                """.formatted(origin.address().getPort()) + extra;
+                """.formatted(ORIGIN.address().getPort()) + extra;
     }
 
     @Test
@@ -136,7 +124,7 @@ class ProxyMetricsTest {
         ProxyServer proxy = ProxyFixture.proxy(KIT, """
                 clusters.mixed.endpoints = ["h2c://127.0.0.1:%d", "h2c://127.0.0.1:%d"]
                 routes.default.cluster = mixed
-                """.formatted(dead, origin.address().getPort()));
+                """.formatted(dead, ORIGIN.address().getPort()));
         MeterRegistry r = proxy.metrics().registry();
         try {
             assertEquals("200", ProxyFixture.status(base(proxy) + "/bytes/1"));

@@ -6,31 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.h2relay.engine.Event;
 import io.h2relay.engine.H2Configuration;
 import io.h2relay.hpack.Header;
-import io.h2relay.origin.OriginServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RFC 9218 signals travel to the backend; RFC 7540 PRIORITY frames order what the proxy sends the client. */
 class ProxyPriorityTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @Test
     void thePriorityFieldAndPriorityUpdatesReachTheBackendStream() throws Exception {
@@ -57,7 +45,7 @@ class ProxyPriorityTest {
 
     @Test
     void rfc7540PriorityFramesOrderTheDataSentToTheClient() throws Exception {
-        ProxyServer proxy = ProxyFixture.proxyTo(KIT, origin.address(), "");
+        ProxyServer proxy = ProxyFixture.proxyTo(KIT, ORIGIN.address(), "");
         // Windows shut: the proxy can send no DATA until we open them, by which time both bodies wait in it.
         // A client that uses RFC 7540 signals must not announce SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218 §2.1).
         H2Configuration shut = H2Configuration.builder(true).enablePush(false).initialWindowSize(0)

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2relay.origin.OriginServer;
 import io.h2relay.origin.Tools;
 import io.h2relay.tls.CertificateStore;
 import io.h2relay.tls.SelfSignedCertificate;
@@ -25,9 +24,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,26 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyTlsTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
-    private static OriginServer origin;
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
 
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        origin = ProxyFixture.origin(KIT);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        origin.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
-    }
-
     /** A proxy whose listener "secure" has {@code tls} (the inside of its tls section), routed to the origin. */
     private static ProxyServer proxy(String tls) throws Exception {
-        return ProxyFixture.proxyTo(KIT, origin.address(), """
+        return ProxyFixture.proxyTo(KIT, ORIGIN.address(), """
                 state-directory = "%s"
                 listeners.secure { address = "127.0.0.1:0", tls { %s } }
                 """.formatted(dir.resolve("state"), tls));

@@ -3,6 +3,7 @@ package io.h2relay.proxy;
 import io.h2relay.engine.Event;
 import io.h2relay.engine.H2Configuration;
 import io.h2relay.engine.H2Connection;
+import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,15 @@ final class ScriptedBackend implements AutoCloseable {
     static final Script ANSWER = (conn, e) -> {
         if (e instanceof Event.StreamEnded s) {
             conn.answer(s.streamId(), "backend " + conn.index + "\n");
+        }
+    };
+
+    /** Answers 200 with 1000 body bytes, then resets the stream with ENHANCE_YOUR_CALM: a reset mid-response. */
+    static final Script RESET_MIDWAY = (conn, e) -> {
+        if (e instanceof Event.StreamEnded s) {
+            conn.engine.sendHeaders(s.streamId(), List.of(Header.of(":status", "200")), false);
+            conn.engine.sendData(s.streamId(), ByteBuffer.wrap(new byte[1000]), false);
+            conn.engine.resetStream(s.streamId(), ErrorCode.ENHANCE_YOUR_CALM.code());
         }
     };
 

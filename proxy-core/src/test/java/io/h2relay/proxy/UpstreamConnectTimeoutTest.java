@@ -15,6 +15,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backends whose connection never comes up in time (issue #4's connect timeout, and the TLS handshake's).
@@ -26,11 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamConnectTimeoutTest {
 
-    private static final ActorTestKit KIT = ActorTestKit.create();
+    @RegisterExtension
+    static final OriginKit ORIGIN = new OriginKit();
+    private static final ActorTestKit KIT = ORIGIN.kit();
     private static final List<Socket> FILLERS = new ArrayList<>();
     private static ServerSocket full;
     private static ServerSocket silent;
-    private static io.h2relay.origin.OriginServer origin;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +52,6 @@ class UpstreamConnectTimeoutTest {
             }
         }
         silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        origin = ProxyFixture.origin(KIT);
     }
 
     @AfterAll
@@ -60,8 +61,6 @@ class UpstreamConnectTimeoutTest {
         }
         full.close();
         silent.close();
-        origin.stop().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        KIT.shutdownTestKit();
     }
 
     private static ProxyServer proxy(String endpoints) throws Exception {
@@ -100,7 +99,7 @@ class UpstreamConnectTimeoutTest {
 
     @Test
     void aTimedOutEndpointIsSkippedForAHealthyOne() throws Exception {
-        InetSocketAddress good = origin.address();
+        InetSocketAddress good = ORIGIN.address();
         ProxyServer proxy = proxy("\"h2c://127.0.0.1:" + full.getLocalPort() + "\", \"h2c://127.0.0.1:"
                 + good.getPort() + "\"");
         try {

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2relay.origin.Tools;
 import io.h2relay.tls.SelfSignedCertificate;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -46,7 +44,7 @@ class UpstreamTlsTest {
         nghttpdPort = ProxyFixture.freePort();
         nghttpd = Tools.start("nghttpd", "--echo-upload", "-a", "127.0.0.1", "-d", docroot.toString(),
                 Integer.toString(nghttpdPort), cert.keyFile().toString(), cert.certificateFile().toString());
-        awaitListening(nghttpdPort);
+        ProxyFixture.awaitListening(nghttpd, "nghttpd", nghttpdPort);
         nginx = new Nginx(dir.resolve("nginx"), " ssl", """
                         ssl_certificate %s;
                         ssl_certificate_key %s;
@@ -84,18 +82,6 @@ class UpstreamTlsTest {
         nghttpd.waitFor(10, TimeUnit.SECONDS);
         nginx.close();
         KIT.shutdownTestKit();
-    }
-
-    private static void awaitListening(int port) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.onSpinWait(); // the server is starting; the port is the only sign
-            }
-        }
-        throw new AssertionError("nothing listens on " + port);
     }
 
     @Test
