@@ -45,7 +45,8 @@ import java.util.zip.GZIPOutputStream;
  *                   br, then deflate (zlib, RFC 9110 §8.4.1.2); compress=gzip|deflate|br asks for one. Bodies are
  *                   compressed up front (so content-length is the compressed length), at most
  *                   {@link #MAX_COMPRESSED_BODY} bytes: a longer /bytes/N, or no acceptable coding, goes out
- *                   uncompressed. /echo is never compressed. br uses brotli4j's encoder (native library).
+ *                   uncompressed. /echo is never compressed. br uses brotli4j's encoder; where its native library does not load, br
+ *                   is never chosen.
  * </pre>
  *
  * Other queries are ignored except {@code rate}. {@code /echo} and {@code /sha256} read the body, so they answer
@@ -163,7 +164,7 @@ final class Endpoint {
                 }
             }
             for (String c : wanted.isEmpty() ? CODINGS : List.of(wanted)) {
-                if (CODINGS.contains(c) && accepted.contains(c)) {
+                if (CODINGS.contains(c) && accepted.contains(c) && (!c.equals("br") || Brotli.AVAILABLE)) {
                     return c;
                 }
             }
@@ -254,7 +255,6 @@ final class Endpoint {
         body.duplicate().get(input);
         try {
             if (coding.equals("br")) {
-                Brotli4jLoader.ensureAvailability();
                 return ByteBuffer.wrap(Encoder.compress(input));
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(input.length / 4 + 64);
@@ -264,6 +264,20 @@ final class Endpoint {
             return ByteBuffer.wrap(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(coding + " compression failed", e);
+        }
+    }
+
+    /** Whether brotli4j's native library loads here; without it br is never chosen. Loaded on first use. */
+    private static final class Brotli {
+        static final boolean AVAILABLE = load();
+
+        private static boolean load() {
+            try {
+                Brotli4jLoader.ensureAvailability();
+                return true;
+            } catch (Throwable e) {
+                return false;
+            }
         }
     }
 

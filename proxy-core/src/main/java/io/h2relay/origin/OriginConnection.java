@@ -30,6 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * each stream as {@link Endpoint} says. Bodies leave through the engine's queued mode, so they go out by priority and
  * within the client's windows; request bodies are acknowledged (credit returned to the client) only once consumed:
  * for {@code /echo}, once the echoed bytes went out, so a client that does not read its response cannot keep sending.
+ * A {@code ?push=} request's promised streams become exchanges of their own, answered like requests without a body.
  */
 final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
 
