@@ -1,6 +1,12 @@
 package io.h2relay.origin;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.encoder.Encoder;
 import io.h2relay.hpack.Header;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The built-in origin's endpoints, httpbin-like:
@@ -26,7 +34,22 @@ import java.util.Map;
  *                   (returns credit) no faster than that: a slow backend for flow-control tests
  * </pre>
  *
- * Queries are ignored except {@code rate}. {@code /echo} and {@code /sha256} read the body, so they answer
+ * Two queries work on any endpoint:
+ *
+ * <pre>
+ *   push=P1,P2      before its response, the stream pushes (RFC 9113 §8.4) a GET of each path, same scheme and
+ *                   authority, when the client allows push (SETTINGS_ENABLE_PUSH); each promised stream is answered as
+ *                   if it had been requested. Pushed streams push nothing further. E.g. /push?push=/bytes/10,/headers
+ *                   ("/push" itself answers like "/").
+ *   compress        the response body is sent with a content-coding the request's accept-encoding lists: gzip, then
+ *                   br, then deflate (zlib, RFC 9110 §8.4.1.2); compress=gzip|deflate|br asks for one. Bodies are
+ *                   compressed up front (so content-length is the compressed length), at most
+ *                   {@link #MAX_COMPRESSED_BODY} bytes: a longer /bytes/N, or no acceptable coding, goes out
+ *                   uncompressed. /echo is never compressed. br uses brotli4j's encoder; where its native library does not load, br
+ *                   is never chosen.
+ * </pre>
+ *
+ * Other queries are ignored except {@code rate}. {@code /echo} and {@code /sha256} read the body, so they answer
  * {@code expect: 100-continue} with a 100 first (RFC 9110 §10.1.1); the others answer without reading it.
  */
 final class Endpoint {
@@ -34,6 +57,12 @@ final class Endpoint {
     enum Kind { ROOT, PROTOCOL_PAGE, BYTES, ECHO, DELAY, STATUS, HEADERS, TRAILERS, SHA256, BAD_STATUS, NOT_FOUND }
 
     static final long MAX_DELAY_MILLIS = 300_000;
+
+    /** The longest body {@code compress} compresses (up front, in memory). */
+    static final int MAX_COMPRESSED_BODY = 8 << 20;
+
+    /** The content-codings {@code compress} can apply, in the order it prefers them. */
+    static final List<String> CODINGS = List.of("gzip", "br", "deflate");
 
     /** What {@code /trailers} ends with. */
     static final List<Header> TRAILERS = List.of(Header.of("x-origin-trailer", "done"), Header.of("grpc-status", "0"));
@@ -44,20 +73,25 @@ final class Endpoint {
      * What a request asks for.
      *
      * @param number N, MS or CODE from the path; the rate of {@code /sha256} (0 = unlimited)
+     * @param push the paths to push first (empty: none)
+     * @param coding the content-coding for the body (from {@code compress} and accept-encoding), or null
      */
-    record Request(Kind kind, long number, boolean head, boolean expectsContinue, String contentType) {
+    record Request(Kind kind, long number, boolean head, boolean expectsContinue, String contentType,
+            List<String> push, String coding) {
 
         static Request of(List<Header> headers) {
             String method = "";
             String path = "/";
             boolean expects = false;
             String contentType = null;
+            String acceptEncoding = "";
             for (Header h : headers) {
                 switch (h.name()) {
                     case ":method" -> method = h.value();
                     case ":path" -> path = h.value();
                     case "expect" -> expects |= h.value().trim().equalsIgnoreCase("100-continue");
                     case "content-type" -> contentType = h.value();
+                    case "accept-encoding" -> acceptEncoding += "," + h.value();
                     default -> { }
                 }
             }
@@ -67,7 +101,7 @@ final class Endpoint {
             boolean head = method.equals("HEAD");
             Kind kind;
             long number = 0;
-            if (p.equals("/")) {
+            if (p.equals("/") || p.equals("/push")) {
                 kind = Kind.ROOT;
             } else if (p.equals("/protocol.html")) {
                 kind = Kind.PROTOCOL_PAGE;
@@ -90,8 +124,51 @@ final class Endpoint {
                 kind = Kind.NOT_FOUND;
                 number = 0;
             }
+            String wanted = text(query, "compress");
+            String coding = wanted == null || kind == Kind.ECHO ? null : coding(acceptEncoding, wanted);
+            String pushes = text(query, "push");
+            List<String> push = pushes == null || pushes.isEmpty() ? List.of() : List.of(pushes.split(","));
             return new Request(kind, number, head, expects && (kind == Kind.ECHO || kind == Kind.SHA256),
-                    contentType);
+                    contentType, push, coding);
+        }
+
+        /** The value of {@code name} in the query ("" when it has none), or null when absent. */
+        private static String text(String query, String name) {
+            for (String pair : query.split("&")) {
+                if (pair.equals(name)) {
+                    return "";
+                }
+                if (pair.startsWith(name + "=")) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The coding to use: {@code wanted} (or, when empty, the first of {@link #CODINGS}) if accept-encoding
+         * lists it with a non-zero q (RFC 9110 §12.5.3), else null.
+         */
+        static String coding(String acceptEncoding, String wanted) {
+            List<String> accepted = new ArrayList<>();
+            for (String item : acceptEncoding.split(",")) {
+                String[] parts = item.split(";");
+                String name = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+                boolean refused = false;
+                for (int i = 1; i < parts.length; i++) {
+                    String param = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
+                    refused |= param.startsWith("q=") && param.substring(2).matches("0(\\.0*)?");
+                }
+                if (!name.isEmpty() && !refused) {
+                    accepted.add(name);
+                }
+            }
+            for (String c : wanted.isEmpty() ? CODINGS : List.of(wanted)) {
+                if (CODINGS.contains(c) && accepted.contains(c) && (!c.equals("br") || Brotli.AVAILABLE)) {
+                    return c;
+                }
+            }
+            return null;
         }
 
         /** The decimal number after {@code prefix}, or -1 when the path is not {@code prefix} + digits. */
@@ -170,6 +247,38 @@ final class Endpoint {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /** {@code body} in the content-coding {@code coding} (one of {@link #CODINGS}), compressed at once. */
+    static ByteBuffer encode(String coding, ByteBuffer body) {
+        byte[] input = new byte[body.remaining()];
+        body.duplicate().get(input);
+        try {
+            if (coding.equals("br")) {
+                return ByteBuffer.wrap(Encoder.compress(input));
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(input.length / 4 + 64);
+            try (OutputStream z = coding.equals("gzip") ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
+                z.write(input);
+            }
+            return ByteBuffer.wrap(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(coding + " compression failed", e);
+        }
+    }
+
+    /** Whether brotli4j's native library loads here; without it br is never chosen. Loaded on first use. */
+    private static final class Brotli {
+        static final boolean AVAILABLE = load();
+
+        private static boolean load() {
+            try {
+                Brotli4jLoader.ensureAvailability();
+                return true;
+            } catch (Throwable e) {
+                return false;
+            }
+        }
     }
 
     static MessageDigest sha256() {

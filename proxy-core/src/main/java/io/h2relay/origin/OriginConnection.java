@@ -30,6 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * each stream as {@link Endpoint} says. Bodies leave through the engine's queued mode, so they go out by priority and
  * within the client's windows; request bodies are acknowledged (credit returned to the client) only once consumed:
  * for {@code /echo}, once the echoed bytes went out, so a client that does not read its response cannot keep sending.
+ * A {@code ?push=} request's promised streams become exchanges of their own, answered like requests without a body.
  */
 final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
 
@@ -153,10 +154,21 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
     private void onRequest(Event.RequestReceived r) {
         Exchange x = new Exchange(r.streamId(), r.headers());
         exchanges.put(x.id, x);
+        List<Exchange> pushed;
         try {
+            pushed = x.promise(); // RFC 9113 §8.4.1: the promises go before the response that refers to them
             x.start(); // a StreamEnded that came with the headers follows in this batch
         } catch (H2Error | IllegalArgumentException err) {
             fail(x, err);
+            return;
+        }
+        for (Exchange p : pushed) {
+            try {
+                p.start();
+                p.onRequestEnd(); // a promised request has no body
+            } catch (H2Error | IllegalArgumentException err) {
+                fail(p, err);
+            }
         }
     }
 
@@ -233,6 +245,52 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
             this.request = Endpoint.Request.of(headers);
         }
 
+        /**
+         * {@code ?push=}: promises a GET of each path on this (client) stream and registers its exchange, to be
+         * started once this stream's response headers are out. Nothing when the client disabled push; promises stop
+         * when the engine refuses one (e.g. the client's SETTINGS_MAX_CONCURRENT_STREAMS).
+         */
+        List<Exchange> promise() {
+            if (request.push().isEmpty() || (id & 1) == 0 || !engine.remoteSettings().enablePush()) {
+                return List.of();
+            }
+            String scheme = "http";
+            String authority = null;
+            for (Header h : headers) {
+                switch (h.name()) {
+                    case ":scheme" -> scheme = h.value();
+                    case ":authority" -> authority = h.value();
+                    case "host" -> authority = authority == null ? h.value() : authority;
+                    default -> { }
+                }
+            }
+            List<Exchange> pushed = new ArrayList<>(request.push().size());
+            for (String path : request.push()) {
+                if (!path.startsWith("/")) {
+                    continue;
+                }
+                List<Header> promised = new ArrayList<>(4);
+                promised.add(Header.of(":method", "GET"));
+                promised.add(Header.of(":scheme", scheme));
+                if (authority != null) {
+                    promised.add(Header.of(":authority", authority));
+                }
+                promised.add(Header.of(":path", path));
+                int promisedId = engine.nextAvailableStreamId();
+                io.makeRoom();
+                try {
+                    engine.pushStream(id, promisedId, promised);
+                } catch (H2Error err) {
+                    getContext().getLog().debug("origin stream {}: push of {} refused: {}", id, path, err.toString());
+                    break;
+                }
+                Exchange p = new Exchange(promisedId, promised);
+                exchanges.put(promisedId, p);
+                pushed.add(p);
+            }
+            return pushed;
+        }
+
         void start() {
             endpoint = request.kind();
             switch (endpoint) {
@@ -240,15 +298,19 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
                 case PROTOCOL_PAGE -> respond(200, "text/html; charset=utf-8", Endpoint.text(Endpoint.PROTOCOL_PAGE),
                         null);
                 case BYTES -> {
+                    if (request.coding() != null && request.number() <= Endpoint.MAX_COMPRESSED_BODY) {
+                        respond(200, "application/octet-stream", pattern((int) request.number()), null);
+                        return;
+                    }
                     remaining = request.number();
-                    sendHead(200, "application/octet-stream", remaining, remaining == 0 || request.head());
+                    sendHead(200, "application/octet-stream", null, remaining, remaining == 0 || request.head());
                     if (request.head()) {
                         remaining = 0;
                     }
                 }
                 case ECHO -> {
                     continueIfExpected();
-                    sendHead(200, request.contentType(), -1, false);
+                    sendHead(200, request.contentType(), null, -1, false);
                 }
                 case DELAY -> {
                     delayMillis = Math.min(request.number(), Endpoint.MAX_DELAY_MILLIS);
@@ -351,8 +413,13 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
 
         void respond(int status, String contentType, ByteBuffer body, List<Header> trailers) {
             boolean bodyless = request.head() || status == 204 || status == 304;
+            String coding = null;
+            if (request.coding() != null && body.hasRemaining() && status != 204 && status != 304) {
+                coding = request.coding(); // a HEAD gets the same fields as the GET, compressed content-length included
+                body = Endpoint.encode(coding, body);
+            }
             boolean endWithHead = (bodyless || !body.hasRemaining()) && trailers == null;
-            sendHead(status, contentType, body.remaining(), endWithHead);
+            sendHead(status, contentType, coding, body.remaining(), endWithHead);
             if (!endWithHead) {
                 if (!bodyless && body.hasRemaining()) {
                     engine.queueData(id, body, trailers == null);
@@ -364,11 +431,15 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
             }
         }
 
-        private void sendHead(int status, String contentType, long contentLength, boolean end) {
-            List<Header> head = new ArrayList<>(4);
+        private void sendHead(int status, String contentType, String contentEncoding, long contentLength,
+                boolean end) {
+            List<Header> head = new ArrayList<>(5);
             head.add(Header.of(":status", Integer.toString(status)));
             if (contentType != null) {
                 head.add(Header.of("content-type", contentType));
+            }
+            if (contentEncoding != null) {
+                head.add(Header.of("content-encoding", contentEncoding));
             }
             if (contentLength >= 0 && status != 204 && status != 304) {
                 head.add(Header.of("content-length", Long.toString(contentLength)));
@@ -396,6 +467,15 @@ final class OriginConnection extends AbstractBehavior<OriginConnection.Msg> {
             } catch (H2Error err) {
                 fail(this, err);
             }
+        }
+
+        /** The first {@code n} bytes of {@link BodyPattern}, for a body compressed up front. */
+        private static ByteBuffer pattern(int n) {
+            ByteBuffer all = ByteBuffer.allocate(n);
+            while (all.hasRemaining()) {
+                all.put(BodyPattern.slice(all.position(), all.remaining()));
+            }
+            return all.flip();
         }
 
         /** /echo: what went out since the last look is consumed request data; the client may send that much more. */

@@ -117,4 +117,41 @@ class OriginServerTest {
         assertEquals(0, r.exit(), r.stderr());
         assertTrue(r.out().contains("2000 succeeded, 0 failed, 0 errored"), r.out());
     }
+
+    @Test
+    void pushQueryPromisesEachPathBeforeTheResponse() throws Exception {
+        Tools.Result r = Tools.run(30, "nghttp", "-v", base + "/push?push=/bytes/10,/headers");
+        assertEquals(0, r.exit(), r.stderr());
+        String out = r.out();
+        int promise = out.indexOf("recv PUSH_PROMISE frame");
+        assertTrue(promise >= 0, out);
+        assertTrue(out.contains("promised_stream_id=2)") && out.contains("promised_stream_id=4)"), out);
+        assertTrue(out.contains(":path: /bytes/10") && out.contains(":path: /headers"), out);
+        assertTrue(promise < out.indexOf(":status: 200"), "promises precede the response: " + out);
+        assertTrue(out.contains("\":path\": \"/headers\""), "the pushed /headers answered its promised request");
+    }
+
+    @Test
+    void pushIsNotPromisedWhenTheClientDisabledIt() throws Exception {
+        Tools.Result r = Tools.run(30, "nghttp", "-v", "--no-push", base + "/push?push=/bytes/10");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.out().contains("h2relay origin"), r.out());
+        assertTrue(!r.out().contains("PUSH_PROMISE"), r.out());
+    }
+
+    @Test
+    void compressQuerySendsTheBodyInAnAcceptedCoding() throws Exception {
+        long n = 300_000;
+        Tools.Result r = curl("--compressed", "-D", "/dev/stderr", base + "/bytes/" + n + "?compress");
+        assertTrue(r.stderr().contains("content-encoding: gzip"), r.stderr());
+        assertEquals(Tools.patternSha256(n), Tools.sha256(r.stdout()));
+        Tools.Result deflated = curl("-H", "accept-encoding: deflate", "-D", "/dev/stderr", base + "/?compress");
+        assertTrue(deflated.stderr().contains("content-encoding: deflate"), deflated.stderr());
+        java.io.InputStream in = new java.util.zip.InflaterInputStream(
+                new java.io.ByteArrayInputStream(deflated.stdout()));
+        assertEquals("h2relay origin\n", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        Tools.Result plain = curl("-D", "/dev/stderr", base + "/?compress");
+        assertTrue(!plain.stderr().contains("content-encoding"), "no accept-encoding, no coding: " + plain.stderr());
+        assertEquals("h2relay origin\n", plain.out());
+    }
 }
