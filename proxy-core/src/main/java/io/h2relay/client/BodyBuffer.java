@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -222,18 +223,9 @@ final class BodyBuffer {
         try {
             choose(Mode.AGGREGATE);
             collected = new ArrayList<>(pieces.size() + 4);
-            for (Piece p : pieces) {
-                collected.add(p.data());
-                released += p.credit();
-            }
-            pieces.clear();
-            unread = 0;
+            released = takeHeld(collected::add);
             whole = result;
-            if (ended) {
-                result.complete(collected);
-            } else if (failure != null) {
-                result.completeExceptionally(failure);
-            }
+            settleIfOver(result, collected);
         } finally {
             lock.unlock();
         }
@@ -253,18 +245,9 @@ final class BodyBuffer {
                 choose(Mode.DISCARD);
             }
             mode = Mode.DISCARD;
-            for (Piece p : pieces) {
-                discardedBytes += p.data().remaining();
-                released += p.credit();
-            }
-            pieces.clear();
-            unread = 0;
+            released = takeHeld(data -> discardedBytes += data.remaining());
             discarded = result;
-            if (ended) {
-                result.complete(discardedBytes);
-            } else if (failure != null) {
-                result.completeExceptionally(failure);
-            }
+            settleIfOver(result, discardedBytes);
         } finally {
             lock.unlock();
         }
@@ -272,6 +255,27 @@ final class BodyBuffer {
             credit.accept(released);
         }
         return result;
+    }
+
+    /** Lock held: hands every held piece to {@code sink} and empties the queue; returns the credit they held. */
+    private int takeHeld(Consumer<ByteBuffer> sink) {
+        int released = 0;
+        for (Piece p : pieces) {
+            sink.accept(p.data());
+            released += p.credit();
+        }
+        pieces.clear();
+        unread = 0;
+        return released;
+    }
+
+    /** Lock held: completes {@code result} at once when the body has already ended (with {@code value}) or failed. */
+    private <T> void settleIfOver(CompletableFuture<T> result, T value) {
+        if (ended) {
+            result.complete(value);
+        } else if (failure != null) {
+            result.completeExceptionally(failure);
+        }
     }
 
     private void choose(Mode wanted) {

@@ -80,31 +80,27 @@ public final class ClientConnection implements AutoCloseable {
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                exchange.cancel();
-            }
-            return cancelled;
+            return withdrawnIf(super.cancel(mayInterruptIfRunning));
         }
 
         /** Completed by a caller (by {@code orTimeout}, say): the request is withdrawn as by {@link #cancel}. */
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            boolean completed = super.completeExceptionally(failure);
-            if (completed) {
-                exchange.cancel();
-            }
-            return completed;
+            return withdrawnIf(super.completeExceptionally(failure));
         }
 
         /** Completed by a caller (by {@code completeOnTimeout}, say): the request is withdrawn too. */
         @Override
         public boolean complete(Response value) {
-            boolean completed = super.complete(value);
-            if (completed) {
+            return withdrawnIf(super.complete(value));
+        }
+
+        /** A caller settled the future before the exchange did: withdraw the request. */
+        private boolean withdrawnIf(boolean settledByCaller) {
+            if (settledByCaller) {
                 exchange.cancel();
             }
-            return completed;
+            return settledByCaller;
         }
     }
 

@@ -278,15 +278,11 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     private void onData(Event.DataReceived d) {
         Entry x = streams.get(d.streamId());
-        int length = d.data().remaining();
         if (x == null || x.resetAfterDrain != NO_RESET) {
             engine.acknowledgeReceivedData(d.flowControlledLength(), d.streamId()); // nobody will consume it
             return;
         }
-        int padding = d.flowControlledLength() - length;
-        if (padding > 0) {
-            engine.acknowledgeReceivedData(padding, x.id);
-        }
+        int length = io.acknowledgePadding(d);
         if (length > 0) {
             x.batch.add(d.data());
             hold(x, length);

@@ -69,6 +69,19 @@ public final class EngineSocket {
         return result.next;
     }
 
+    /**
+     * Credits a DATA frame's padding at once (RFC 9113 §6.1: padding counts against the windows but carries nothing
+     * anyone will consume) and returns the payload length, which the caller credits as it is consumed.
+     */
+    public int acknowledgePadding(Event.DataReceived d) {
+        int length = d.data().remaining();
+        int padding = d.flowControlledLength() - length;
+        if (padding > 0) {
+            engine.acknowledgeReceivedData(padding, d.streamId());
+        }
+        return length;
+    }
+
     /** Feeds one socket read to the engine; reading stays stopped until {@link #resumeReading()}. */
     public List<Event> receive(ByteString bytes) {
         return engine.receiveData(bytes.asByteBuffer(), System.nanoTime());

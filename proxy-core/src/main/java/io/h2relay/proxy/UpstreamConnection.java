@@ -436,11 +436,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             engine.acknowledgeReceivedData(d.flowControlledLength(), d.streamId());
             return;
         }
-        int length = d.data().remaining();
-        int padding = d.flowControlledLength() - length;
-        if (padding > 0) {
-            engine.acknowledgeReceivedData(padding, x.id);
-        }
+        int length = io.acknowledgePadding(d);
         if (length > 0) {
             x.response.add(d.data());
             hold(x, length);
