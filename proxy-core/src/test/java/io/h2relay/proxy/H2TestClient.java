@@ -67,14 +67,20 @@ final class H2TestClient implements AutoCloseable {
     }
 
     void send(int streamId, byte[] data, boolean endStream) {
+        send(streamId, data, endStream, 16384, 0);
+    }
+
+    /** As {@link #send(int, byte[], boolean)}, in frames of at most {@code frameSize} bytes each padded by {@code padLength}. */
+    void send(int streamId, byte[] data, boolean endStream, int frameSize, int padLength) {
+        int overhead = padLength > 0 ? padLength + 1 : 0;
         act(e -> {
             for (int at = 0; at < data.length || at == 0 && data.length == 0; ) {
-                int n = Math.min(Math.min(data.length - at, e.maxOutboundFrameSize()), 16384);
-                while (n > 0 && e.localFlowControlWindow(streamId) < n) {
+                int n = Math.min(Math.min(data.length - at, e.maxOutboundFrameSize() - overhead), frameSize);
+                while (n > 0 && e.localFlowControlWindow(streamId) < n + overhead) {
                     waitForWindow();
                 }
                 boolean last = at + n == data.length;
-                e.sendData(streamId, ByteBuffer.wrap(data, at, n), endStream && last);
+                e.sendData(streamId, ByteBuffer.wrap(data, at, n), endStream && last, padLength);
                 flush();
                 at += n;
                 if (data.length == 0) {

@@ -100,4 +100,31 @@ class ProxyEndToEndTest {
         assertEquals(0, r.exit(), r.stderr());
         assertTrue(r.out().contains("3000 succeeded, 0 failed, 0 errored"), r.out());
     }
+
+    @Test
+    void paddedDataIsCreditedSoAPaddedUploadNeverStalls() throws Exception {
+        // 4 MiB in 8 KiB DATA frames padded by 255 octets carry 128 KiB of padding, more than the 64 KiB windows: the
+        // upload only completes if the proxy credits padding as it arrives (RFC 9113 §6.1).
+        ProxyServer small = ProxyFixture.proxy(ORIGIN.kit(), """
+                clusters.origin.endpoints = ["h2c://127.0.0.1:%d"]
+                routes.default.cluster = origin
+                flow-control { stream-window = 65535, connection-window = 65535 }
+                """.formatted(ORIGIN.address().getPort()));
+        byte[] body = new byte[4 << 20];
+        new java.util.Random(7).nextBytes(body);
+        try (H2TestClient client = new H2TestClient(small.address("main"))) {
+            int id = client.request(H2TestClient.post("x", "/sha256"), false);
+            // Without the credit the upload waits for a window forever: a bounded wait turns that into a failure.
+            H2TestClient.Response r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(60), () -> {
+                        client.send(id, body, true, 8192, 255);
+                        return client.response(id);
+                    }, "the padded upload stalled: padding was not credited");
+            assertEquals("200", r.status());
+            assertEquals(body.length + " " + Tools.sha256(body),
+                    new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        } finally {
+            ProxyFixture.stop(small);
+        }
+    }
 }
