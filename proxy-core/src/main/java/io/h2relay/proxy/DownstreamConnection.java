@@ -10,6 +10,7 @@ import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.io.TlsSocket;
 import io.h2relay.proxy.Exchange.ClientReset;
+import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.PriorityChange;
 import io.h2relay.proxy.Exchange.RequestConsumed;
 import io.h2relay.proxy.Exchange.RequestData;
@@ -18,11 +19,12 @@ import io.h2relay.proxy.Exchange.ResetClientStream;
 import io.h2relay.proxy.Exchange.Respond;
 import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.tls.H2Security;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -40,9 +42,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
 
 /**
- * One client connection: owns the server-side engine and spawns a {@link Stream} child per request.
+ * One client connection: owns the server-side engine and hosts a {@link Stream} per request (an object on this
+ * actor's thread, not an actor).
  *
  * <p>Request bytes are acknowledged to the client (reopening its windows) only when the Stream reports them taken by
  * the backend ({@link RequestConsumed}); response bytes are reported to the Stream ({@link ResponseCredit}) only once
@@ -53,14 +57,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * complete within {@code timeouts.abort} becomes a reset; a drain (GOAWAY, in-flight exchanges finish) has a deadline
  * after which the remaining exchanges are cut.
  */
-final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
+final class DownstreamConnection extends AbstractBehavior<ToDownstream> implements Stream.Host {
 
-    sealed interface Internal extends ToDownstream permits Net, StreamGone, Timer, Drain {}
+    sealed interface Internal extends ToDownstream permits Net, Timer, Drain {}
 
     record Net(SocketEvent event) implements Internal {}
-
-    /** The Stream actor of {@code streamId} stopped. */
-    record StreamGone(int streamId) implements Internal {}
 
     enum Timer implements Internal { IDLE, ABORT, DRAIN_DEADLINE }
 
@@ -74,8 +75,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     /** One request as this connection sees it. */
     private static final class Entry {
         final int id;
-        ActorRef<ToStream> stream;
-        /** The request head, until the Stream is spawned at the end of the batch that brought it. */
+        Stream stream;
+        /** The request head, until the Stream is started at the end of the batch that brought it. */
         List<Header> head;
         /** Request body, trailers and end gathered in the current batch. */
         final RequestBatch batch = new RequestBatch();
@@ -102,6 +103,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
     private final Set<Entry> watched = new LinkedHashSet<>();
     private final HeldBytes held;
+    /** What the Streams sent this connection while it handled a message: handled right after ({@link #settle}). */
+    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -154,17 +157,18 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         }
         io.flush();
         updateIdleTimer();
+        settle(this);
     }
 
     @Override
     public Receive<ToDownstream> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
-                .onMessage(Respond.class, this::onRespond)
-                .onMessage(RequestConsumed.class, this::onConsumed)
-                .onMessage(ResetClientStream.class, this::onResetRequested)
-                .onMessage(StreamGone.class, this::onStreamGone)
-                .onMessage(Drain.class, this::onDrain)
+                .onMessage(ForStream.class, f -> {
+                    f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessage(Drain.class, d -> settle(onDrain(d)))
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Timer.ABORT, () -> {
                     pc.metrics().timeout(ProxyMetrics.CLIENT, "abort");
@@ -177,6 +181,12 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
+                    for (Entry x : streams.values()) {
+                        if (x.stream != null) {
+                            x.stream.connectionClosed(); // its backend stream is cancelled
+                        }
+                    }
+                    fromStreams.clear();
                     held.clear();
                     pc.metrics().downstreamClosed(client.protocol());
                     pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
@@ -189,6 +199,10 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     /** One plaintext socket event (after {@link io.h2relay.io.Socket#inbound}). */
     Behavior<ToDownstream> onNet(SocketEvent e) {
+        return settle(net(e));
+    }
+
+    private Behavior<ToDownstream> net(SocketEvent e) {
         if ((e instanceof SocketEvent.Received || e instanceof SocketEvent.Writable) && refuseInadequateTls()) {
             return this;
         }
@@ -212,7 +226,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             return this;
         }
         if (e instanceof SocketEvent.Closed || e instanceof SocketEvent.Failed) {
-            return Behaviors.stopped(); // the Streams stop with us; their upstream streams are cancelled
+            return Behaviors.stopped(); // the Streams end with us (PostStop); their upstream streams are cancelled
         }
         return this;
     }
@@ -300,7 +314,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
         watched.remove(x);
         release(x);
         if (x.stream != null) {
-            x.stream.tell(new ClientReset(s.errorCode()));
+            x.stream.receive(new ClientReset(s.errorCode()));
         }
         x.head = null; // a request reset in the batch that opened it never gets a Stream
     }
@@ -321,15 +335,13 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             }
             RequestPart part = x.batch.takePart();
             if (x.head != null) {
-                x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
-                        client));
-                getContext().watchWith(x.stream, new StreamGone(x.id));
+                x.stream = Stream.start(pc, this, x.id, x.head, part, client);
                 x.head = null;
             } else if (x.stream != null && !part.isEmpty()) {
-                x.stream.tell(new RequestData(part));
+                x.stream.receive(new RequestData(part));
             }
             if (x.priority != null && x.stream != null) {
-                x.stream.tell(new PriorityChange(x.priority));
+                x.stream.receive(new PriorityChange(x.priority));
                 x.priority = null;
             }
         }
@@ -338,10 +350,56 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     // ---- from Streams -------------------------------------------------------------------------------------------
 
-    private Behavior<ToDownstream> onRespond(Respond r) {
+    @Override
+    public ActorRef<ToDownstream> self() {
+        return getContext().getSelf();
+    }
+
+    @Override
+    public void fromStream(ToDownstream message) {
+        fromStreams.add(message);
+    }
+
+    @Override
+    public TimerScheduler<ToDownstream> timers() {
+        return timers;
+    }
+
+    @Override
+    public Logger log() {
+        return getContext().getLog();
+    }
+
+    /**
+     * Handles what the Streams sent while this actor handled a message, then writes once: the Streams' calls never
+     * re-enter the loops that called them (a Stream reached from {@link #pump} may end, say).
+     */
+    private Behavior<ToDownstream> settle(Behavior<ToDownstream> next) {
+        if (!Behavior.isAlive(next)) {
+            return next;
+        }
+        while (!fromStreams.isEmpty()) {
+            ToDownstream m;
+            while ((m = fromStreams.poll()) != null) {
+                if (m instanceof Respond r) {
+                    onRespond(r);
+                } else if (m instanceof RequestConsumed c) {
+                    onConsumed(c);
+                } else if (m instanceof ResetClientStream r) {
+                    onResetRequested(r);
+                } else if (m instanceof StreamEnded g) {
+                    onStreamGone(g);
+                }
+            }
+            pump();
+        }
+        return next;
+    }
+
+    private void onRespond(Respond r) {
         Entry x = streams.get(r.streamId());
         if (x == null || x.resetAfterDrain != NO_RESET) {
-            return this; // the client reset the stream meanwhile
+            return; // the client reset the stream meanwhile
         }
         ResponsePart part = r.part();
         int id = x.id;
@@ -374,37 +432,31 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             // follow on this stream.
             getContext().getLog().debug("stream {}: response refused by the engine: {}", id, err.toString());
             if (x.stream != null) {
-                x.stream.tell(new ClientReset(ErrorCode.INTERNAL_ERROR.code()));
+                x.stream.receive(new ClientReset(ErrorCode.INTERNAL_ERROR.code()));
             }
             x.resetAfterDrain = ErrorCode.INTERNAL_ERROR.code();
             watched.add(x);
         }
-        pump();
-        return this;
     }
 
-    private Behavior<ToDownstream> onConsumed(RequestConsumed c) {
+    private void onConsumed(RequestConsumed c) {
         Entry x = streams.get(c.streamId());
         if (x != null && x.unacked > 0) {
             int n = (int) Math.min(c.bytes(), x.unacked);
             unhold(x, n);
             engine.acknowledgeReceivedData(n, x.id);
-            pump();
         }
-        return this;
     }
 
-    private Behavior<ToDownstream> onResetRequested(ResetClientStream r) {
+    private void onResetRequested(ResetClientStream r) {
         Entry x = streams.get(r.streamId());
         if (x != null && x.resetAfterDrain == NO_RESET) {
             x.resetAfterDrain = r.errorCode();
             watched.add(x);
-            pump();
         }
-        return this;
     }
 
-    private Behavior<ToDownstream> onStreamGone(StreamGone g) {
+    private void onStreamGone(StreamEnded g) {
         Entry x = streams.get(g.streamId());
         if (x != null) {
             x.stream = null;
@@ -412,9 +464,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                 x.resetAfterDrain = RESET_BY_STATE;
             }
             watched.add(x);
-            pump();
         }
-        return this;
     }
 
     // ---- output, credit and the connection's life ----------------------------------------------------------------
@@ -430,7 +480,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
                 long sent = x.queuedResponse - queued;
                 x.queuedResponse = queued;
                 if (x.stream != null) {
-                    x.stream.tell(new ResponseCredit((int) sent));
+                    x.stream.receive(new ResponseCredit((int) sent));
                 }
             }
             if (x.resetAfterDrain != NO_RESET && queued == 0) {

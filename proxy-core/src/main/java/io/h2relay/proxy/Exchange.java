@@ -2,7 +2,6 @@ package io.h2relay.proxy;
 
 import io.h2relay.hpack.Header;
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -14,6 +13,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *                        <──Respond────          <──Attached, ResponseData, RequestCredit───
  *                        ──ResponseCredit──>     ──Send, ResponseConsumed, Prioritize, Cancel──>
  * </pre>
+ *
+ * <p>The Stream is an object inside the client connection actor, not an actor: the messages between the two are
+ * method calls ({@link Stream#receive}, {@link Stream.Host#fromStream}), and what the pool and upstream connections send
+ * it travels through its {@link StreamRef} as {@link ForStream}.
  *
  * <p><b>Credit.</b> Payload moves only within credit: a connection actor acknowledges received DATA to its peer
  * (which reopens that peer's window) only when the other side reports the bytes gone out ({@link RequestCredit},
@@ -123,8 +126,14 @@ final class Exchange {
 
     // ---- to a client connection (DownstreamConnection, Http1Downstream) ------------------------------------------
 
-    sealed interface ToDownstream permits Respond, RequestConsumed, ResetClientStream, DownstreamConnection.Internal,
-            Http1Downstream.Internal {}
+    sealed interface ToDownstream permits ForStream, StreamEnded, Respond, RequestConsumed, ResetClientStream,
+            DownstreamConnection.Internal, Http1Downstream.Internal {}
+
+    /** For the Stream behind {@code to}, from the pool, an upstream connection or the Stream's own timer. */
+    record ForStream(StreamRef to, ToStream message) implements ToDownstream {}
+
+    /** From a Stream: the exchange is over; forget it once its queued response bytes went out. */
+    record StreamEnded(int streamId) implements ToDownstream {}
 
     /** From a Stream: send this much of the response on {@code streamId}. */
     record Respond(int streamId, ResponsePart part) implements ToDownstream {}
@@ -144,15 +153,7 @@ final class Exchange {
             Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal, Unreachable.Forgotten {}
 
     /** From the pool: open a stream for this request; {@code first} is what the Stream had of the body so far. */
-    record Open(ActorRef<ToStream> stream, List<Header> head, RequestPart first) implements ToUpstream {
-
-        /** Drops the opens of {@code stream} (its Stream is gone) from a connection's queue; how many it dropped. */
-        static int removeAll(Collection<Open> waiting, ActorRef<ToStream> stream) {
-            int before = waiting.size();
-            waiting.removeIf(o -> o.stream().equals(stream));
-            return before - waiting.size();
-        }
-    }
+    record Open(StreamRef stream, List<Header> head, RequestPart first) implements ToUpstream {}
 
     /** From a Stream: more of the request on {@code streamId}. */
     record Send(int streamId, RequestPart part) implements ToUpstream {}
@@ -176,6 +177,6 @@ final class Exchange {
      * @param attempt 0 for the first try; retries count up
      * @param afterConnectFailure the previous attempt could not connect (then "no healthy endpoint" means 502)
      */
-    record Acquire(ActorRef<ToStream> stream, List<Header> head, RequestPart first, int attempt,
+    record Acquire(StreamRef stream, List<Header> head, RequestPart first, int attempt,
             boolean afterConnectFailure) implements ToPool {}
 }

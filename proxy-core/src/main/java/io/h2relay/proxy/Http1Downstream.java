@@ -15,6 +15,7 @@ import io.h2relay.io.SocketEvent;
 import io.h2relay.proxy.DownstreamConnection.Drain;
 import io.h2relay.proxy.DownstreamConnection.Net;
 import io.h2relay.proxy.Exchange.ClientReset;
+import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.RequestConsumed;
 import io.h2relay.proxy.Exchange.RequestData;
 import io.h2relay.proxy.Exchange.RequestPart;
@@ -22,13 +23,14 @@ import io.h2relay.proxy.Exchange.ResetClientStream;
 import io.h2relay.proxy.Exchange.Respond;
 import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Http1Heads.Kind;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +44,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
 
 /**
  * One HTTP/1.1 client connection on the sans-IO {@link Http1Connection}: each request becomes a {@link Stream}, as an
@@ -68,12 +71,9 @@ import org.apache.pekko.util.ByteString;
  * valid. A response that cannot be completed (backend reset, broken framing) aborts the connection: HTTP/1.1 has no
  * other way to tell the client the message is truncated.
  */
-final class Http1Downstream extends AbstractBehavior<ToDownstream> {
+final class Http1Downstream extends AbstractBehavior<ToDownstream> implements Stream.Host {
 
-    sealed interface Internal extends ToDownstream permits StreamGone, Timer {}
-
-    /** The Stream actor of exchange {@code id} stopped. */
-    record StreamGone(int id) implements Internal {}
+    sealed interface Internal extends ToDownstream permits Timer {}
 
     enum Timer implements Internal { IDLE, ABORT, DRAIN_DEADLINE }
 
@@ -81,7 +81,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     static final long SOCKET_LOW = 64 * 1024;
 
     /** Response bytes written to the socket and not yet reported to their Stream. */
-    private record Owed(ActorRef<ToStream> stream, long bytes) {}
+    private record Owed(Stream stream, long bytes) {}
 
     private final ProxyContext pc;
     private final TimerScheduler<ToDownstream> timers;
@@ -93,7 +93,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     /** What {@code :authority} becomes for a request without Host (RFC 9112 §3.3): the address it arrived on. */
     private final String localAuthority;
     private final Http1Connection codec = new Http1Connection(Http1Role.SERVER);
-    private final Map<Integer, ActorRef<ToStream>> live = new HashMap<>();
+    /** Streams not yet ended: this exchange's, and earlier ones still waiting for credit. */
+    private final Map<Integer, Stream> live = new HashMap<>();
+    /** What the Streams sent while this actor handled a message: handled right after ({@link #settle}). */
+    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
     private Http1Exchange cur;
@@ -129,11 +132,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
     public Receive<ToDownstream> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Net.class, n -> ConnectionFront.inbound(this, socket, n.event()))
-                .onMessage(Respond.class, this::onRespond)
-                .onMessage(RequestConsumed.class, this::onConsumed)
-                .onMessage(ResetClientStream.class, this::onResetRequested)
-                .onMessage(StreamGone.class, this::onStreamGone)
-                .onMessage(Drain.class, this::onDrain)
+                .onMessage(ForStream.class, f -> {
+                    f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessage(Drain.class, d -> settle(onDrain(d)))
                 .onMessageEquals(Timer.IDLE, () -> {
                     if (cur == null) {
                         close();
@@ -149,6 +152,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                     return Behaviors.stopped();
                 })
                 .onSignal(PostStop.class, s -> {
+                    for (Stream stream : live.values()) {
+                        stream.connectionClosed(); // its backend stream is cancelled
+                    }
+                    fromStreams.clear();
                     held.clear();
                     pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
                     return this;
@@ -160,6 +167,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
 
     /** One plaintext socket event (after {@link Socket#inbound}). */
     Behavior<ToDownstream> onPlain(SocketEvent e) {
+        return settle(plain(e));
+    }
+
+    private Behavior<ToDownstream> plain(SocketEvent e) {
         if (e instanceof SocketEvent.Received r) {
             if (closing) {
                 return this; // input after our close is acknowledged and dropped
@@ -187,7 +198,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             return onPeerClosed();
         }
         if (e instanceof SocketEvent.Closed || e instanceof SocketEvent.Failed) {
-            return Behaviors.stopped(); // the Streams stop with us; their upstream streams are cancelled
+            return Behaviors.stopped(); // the Streams end with us (PostStop); their upstream streams are cancelled
         }
         return this;
     }
@@ -328,11 +339,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
                 "h2c")));
         flushOut();
         ByteBuffer trailing = codec.takeTrailingData();
-        for (ActorRef<ToStream> s : live.values()) {
-            getContext().unwatch(s); // earlier exchanges are complete; they only wait for credit
-        }
+        // Earlier exchanges are complete and only wait for credit: what they send back is no longer handled.
+        live.clear();
         for (Owed o : owed) {
-            o.stream().tell(new ResponseCredit((int) o.bytes()));
+            o.stream().receive(new ResponseCredit((int) o.bytes()));
         }
         owed.clear();
         timers.cancelAll();
@@ -372,13 +382,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         }
         RequestPart part = x.batch.takePart();
         if (x.head != null) {
-            x.stream = getContext().spawnAnonymous(Stream.create(pc, getContext().getSelf(), x.id, x.head, part,
-                    ClientSide.of(listener.config().name(), x.client)));
-            getContext().watchWith(x.stream, new StreamGone(x.id));
+            x.stream = Stream.start(pc, this, x.id, x.head, part, ClientSide.of(listener.config().name(), x.client));
             live.put(x.id, x.stream);
             x.head = null;
         } else if (x.stream != null && !part.isEmpty()) {
-            x.stream.tell(new RequestData(part));
+            x.stream.receive(new RequestData(part));
         }
     }
 
@@ -386,12 +394,52 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         x.dead = true;
         release(x);
         if (x.stream != null) {
-            x.stream.tell(new ClientReset(ErrorCode.CANCEL.code()));
+            x.stream.receive(new ClientReset(ErrorCode.CANCEL.code()));
         }
         x.head = null;
     }
 
     // ---- from the Stream ----------------------------------------------------------------------------------------
+
+    @Override
+    public ActorRef<ToDownstream> self() {
+        return getContext().getSelf();
+    }
+
+    @Override
+    public void fromStream(ToDownstream message) {
+        fromStreams.add(message);
+    }
+
+    @Override
+    public TimerScheduler<ToDownstream> timers() {
+        return timers;
+    }
+
+    @Override
+    public Logger log() {
+        return getContext().getLog();
+    }
+
+    /**
+     * Handles what the Streams sent while this actor handled a message, in order, until one of them changes the
+     * behaviour (a stop, or the switch to HTTP/2): the Streams' calls never re-enter the code that called them.
+     */
+    private Behavior<ToDownstream> settle(Behavior<ToDownstream> next) {
+        ToDownstream m;
+        while (next == this && (m = fromStreams.poll()) != null) {
+            if (m instanceof Respond r) {
+                next = onRespond(r);
+            } else if (m instanceof RequestConsumed c) {
+                next = onConsumed(c);
+            } else if (m instanceof ResetClientStream r) {
+                next = onResetRequested(r);
+            } else if (m instanceof StreamEnded g) {
+                next = onStreamGone(g);
+            }
+        }
+        return next;
+    }
 
     private Behavior<ToDownstream> onRespond(Respond r) {
         Http1Exchange x = cur;
@@ -546,10 +594,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
         return cannotComplete(x);
     }
 
-    private Behavior<ToDownstream> onStreamGone(StreamGone g) {
-        live.remove(g.id());
+    private Behavior<ToDownstream> onStreamGone(StreamEnded g) {
+        live.remove(g.streamId());
         Http1Exchange x = cur;
-        if (x != null && x.id == g.id()) {
+        if (x != null && x.id == g.streamId()) {
             x.stream = null;
             if (!x.responseEnded && !closing) {
                 x.dead = true;
@@ -634,7 +682,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> {
             return;
         }
         for (Owed o : owed) {
-            o.stream().tell(new ResponseCredit((int) o.bytes()));
+            o.stream().receive(new ResponseCredit((int) o.bytes()));
         }
         owed.clear();
     }

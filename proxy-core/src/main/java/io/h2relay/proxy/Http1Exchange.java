@@ -1,10 +1,8 @@
 package io.h2relay.proxy;
 
 import io.h2relay.hpack.Header;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Http1Heads.Kind;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The exchange an {@link Http1Downstream} is reading or answering: its Stream, how far each message got, and the
@@ -15,10 +13,10 @@ final class Http1Exchange {
     final int id;
     final Kind kind;
     final boolean http10;
-    /** The request head until the Stream is spawned. */
+    /** The request head until the Stream is started. */
     List<Header> head;
     ForwardingHeaders.ClientConnection client;
-    ActorRef<ToStream> stream;
+    Stream stream;
     /** The request is complete: the codec's EndOfMessage, or for a tunnel, the client's FIN. */
     boolean requestEnded;
     boolean responseStarted;

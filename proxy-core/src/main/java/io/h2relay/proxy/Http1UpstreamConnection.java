@@ -21,7 +21,6 @@ import io.h2relay.proxy.Exchange.ResponseConsumed;
 import io.h2relay.proxy.Exchange.ResponseData;
 import io.h2relay.proxy.Exchange.Send;
 import io.h2relay.proxy.Exchange.ToPool;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.proxy.Exchange.UpstreamFailed;
 import io.h2relay.proxy.Exchange.UpstreamReset;
@@ -65,9 +64,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
-    sealed interface Internal extends ToUpstream permits StreamGone, Timer {}
-
-    record StreamGone(ActorRef<ToStream> stream) implements Internal {}
+    sealed interface Internal extends ToUpstream permits Timer {}
 
     enum Timer implements Internal { IDLE, ABORT }
 
@@ -161,7 +158,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     }
                     return this;
                 })
-                .onMessage(StreamGone.class, this::onStreamGone)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Timer.ABORT, () -> {
                     socket.abort();
@@ -197,7 +193,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
     // ---- requests --------------------------------------------------------------------------------------------------
 
     private Behavior<ToUpstream> onOpen(Open o) {
-        getContext().watchWith(o.stream(), new StreamGone(o.stream()));
         if (draining || closing) {
             bounce(o, Failure.NOT_PROCESSED);
         } else {
@@ -209,7 +204,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private void bounce(Open o, Failure failure) {
         o.stream().tell(new UpstreamFailed(failure));
-        getContext().unwatch(o.stream());
         completed++;
     }
 
@@ -218,6 +212,10 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         while (connected && x == null && !draining && !closing && !waiting.isEmpty()
                 && codec.ourState() == Http1State.IDLE && codec.theirState() == Http1State.IDLE) {
             Open o = waiting.poll();
+            if (o.stream().gone()) {
+                completed++; // the client left before the connection was free: the request is not sent
+                continue;
+            }
             Http1Mapping.Request r;
             RequestPart first = o.first();
             boolean endWithHead = first.end() && first.bytes() == 0 && first.trailers() == null;
@@ -317,16 +315,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
             codec.endMessage();
         }
         c.requestDone = true;
-    }
-
-    private Behavior<ToUpstream> onStreamGone(StreamGone g) {
-        if (x != null && x.stream.equals(g.stream())) {
-            abandon();
-        } else {
-            completed += Open.removeAll(waiting, g.stream());
-            pump();
-        }
-        return this;
     }
 
     /** The Stream gave up the exchange: HTTP/1.1 cannot stop one message and keep the connection. */
@@ -598,7 +586,6 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (c.unacked > 0) {
             unhold(c, (int) c.unacked);
         }
-        getContext().unwatch(c.stream);
         completed++;
     }
 

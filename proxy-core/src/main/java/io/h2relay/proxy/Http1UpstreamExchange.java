@@ -2,11 +2,9 @@ package io.h2relay.proxy;
 
 import io.h2relay.hpack.Header;
 import io.h2relay.proxy.Exchange.ResponsePart;
-import io.h2relay.proxy.Exchange.ToStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The exchange an {@link Http1UpstreamConnection} is carrying: the request bytes still to write, how far each message
@@ -15,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class Http1UpstreamExchange {
 
     final int id;
-    final ActorRef<ToStream> stream;
+    final StreamRef stream;
     final boolean idempotent;
     final boolean websocket;
     /** Request bytes handed over by the Stream and not yet written. */
@@ -34,7 +32,7 @@ final class Http1UpstreamExchange {
     /** Something for the Stream arrived in this batch. */
     boolean touched;
 
-    Http1UpstreamExchange(int id, ActorRef<ToStream> stream, boolean idempotent, boolean websocket) {
+    Http1UpstreamExchange(int id, StreamRef stream, boolean idempotent, boolean websocket) {
         this.id = id;
         this.stream = stream;
         this.idempotent = idempotent;

@@ -4,6 +4,7 @@ import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.Attached;
+import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.Cancel;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.Prioritize;
@@ -19,6 +20,7 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponseData;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.Send;
+import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Exchange.ToStream;
@@ -33,13 +35,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
 
 /**
  * One request/response exchange: routes the request, asks the cluster's pool for a backend stream, relays both ways
@@ -51,10 +48,33 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * hand: the Stream keeps the first {@link ProxyContext#retainLimit()} body bytes and withholds their credit from the
  * client until the response head arrives (or the body grows past the limit, which ends retrying).
  *
- * <p><b>The record.</b> Whatever way the Stream ends (it may also stop with its connection), its {@link PostStop}
- * tells the metrics and every {@link ExchangeObserver} once, from the {@link ExchangeTrace} it kept.
+ * <p><b>Not an actor.</b> A Stream lives inside the client connection actor that received the request (its
+ * {@link Host}) and runs on that actor's thread: creating, watching and stopping an actor per request, and the two
+ * extra message hops per batch it cost, were the largest per-request cost in the profile (docs/performance.md). The
+ * pool and upstream connections reach it through its {@link StreamRef}, whose messages arrive at the host as
+ * {@link ForStream}; what the Stream sends the client goes to {@link Host#fromStream}, which the host handles after
+ * the message it is working on, never re-entrantly.
+ *
+ * <p><b>The record.</b> Whatever way the Stream ends (it may also end with its connection, {@link #connectionClosed}),
+ * it tells the metrics and every {@link ExchangeObserver} once, from the {@link ExchangeTrace} it kept.
  */
-final class Stream extends AbstractBehavior<ToStream> {
+final class Stream {
+
+    /** The client connection actor a Stream lives in. Its methods are called on that actor's thread only. */
+    interface Host {
+
+        ActorRef<ToDownstream> self();
+
+        /**
+         * Output for the client connection ({@link Respond}, {@link RequestConsumed}, {@link ResetClientStream},
+         * {@link StreamEnded}): the host handles it once the message it is handling is done, in the order given.
+         */
+        void fromStream(ToDownstream message);
+
+        TimerScheduler<ToDownstream> timers();
+
+        Logger log();
+    }
 
     /** The request timeout fired. */
     enum Timeout implements ToStream { INSTANCE }
@@ -63,11 +83,12 @@ final class Stream extends AbstractBehavior<ToStream> {
     static final int MAX_ATTEMPTS = 3;
 
     private final ProxyContext pc;
-    private final ActorRef<ToDownstream> downstream;
+    private final Host host;
+    private final StreamRef ref;
     private final int id;
-    private final TimerScheduler<ToStream> timers;
     private final ClientSide client;
     private ExchangeTrace trace;
+    private boolean stopped;
 
     private Route route;
     private ActorRef<ToPool> pool;
@@ -94,31 +115,40 @@ final class Stream extends AbstractBehavior<ToStream> {
     private long requestOutstanding;
     private long responseOutstanding;
 
-    static Behavior<ToStream> create(ProxyContext pc, ActorRef<ToDownstream> downstream, int streamId,
-            List<Header> head, RequestPart first, ClientSide client) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            Stream s = new Stream(ctx, timers, pc, downstream, streamId, client);
-            return s.start(head, first);
-        }));
+    /**
+     * Starts the exchange of request {@code streamId} (its head, and what the batch that brought it had of the body):
+     * routes it and asks the pool for a backend stream, or answers at once (404). The Stream may have ended when this
+     * returns ({@link #ended()}).
+     */
+    static Stream start(ProxyContext pc, Host host, int streamId, List<Header> head, RequestPart first,
+            ClientSide client) {
+        Stream s = new Stream(pc, host, streamId, client);
+        try {
+            s.start(head, first);
+        } catch (RuntimeException bug) {
+            s.failed(bug);
+        }
+        return s;
     }
 
-    /** A Stream whose listener is unknown (tests): the protocol follows the connection's scheme and version. */
-    static Behavior<ToStream> create(ProxyContext pc, ActorRef<ToDownstream> downstream, int streamId,
-            List<Header> head, RequestPart first, ForwardingHeaders.ClientConnection client) {
-        return create(pc, downstream, streamId, head, first, ClientSide.of("", client));
-    }
-
-    private Stream(ActorContext<ToStream> ctx, TimerScheduler<ToStream> timers, ProxyContext pc,
-            ActorRef<ToDownstream> downstream, int id, ClientSide client) {
-        super(ctx);
-        this.timers = timers;
+    private Stream(ProxyContext pc, Host host, int id, ClientSide client) {
         this.pc = pc;
-        this.downstream = downstream;
+        this.host = host;
         this.id = id;
         this.client = client;
+        this.ref = new StreamRef(host.self(), this);
     }
 
-    private Behavior<ToStream> start(List<Header> head, RequestPart first) {
+    StreamRef ref() {
+        return ref;
+    }
+
+    /** Whether the exchange is over (the host forgets the Stream when {@link StreamEnded} reaches it). */
+    boolean ended() {
+        return stopped;
+    }
+
+    private void start(List<Header> head, RequestPart first) {
         trace = new ExchangeTrace(head);
         pc.metrics().streamStarted();
         requestEnded = first.end();
@@ -138,8 +168,7 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (match.isEmpty()) {
             trace.request(first);
             localResponse(404, "no route for this request\n");
-            ended(); // stopped before this behaviour ran: no PostStop reaches it
-            return Behaviors.stopped();
+            return;
         }
         route = match.get().route();
         pool = routing.pools().get(route.cluster().name());
@@ -158,64 +187,113 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (requestEnded) {
             startRequestTimer();
         }
-        return this;
     }
 
-    @Override
-    public Receive<ToStream> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(RequestData.class, d -> onRequestData(d.part()))
-                .onMessage(Attached.class, this::onAttached)
-                .onMessage(RequestCredit.class, c -> {
-                    requestOutstanding -= c.bytes();
-                    if (retaining) {
-                        heldCredit += c.bytes();
-                    } else {
-                        downstream.tell(new RequestConsumed(id, c.bytes()));
-                    }
-                    return finishIfDone();
-                })
-                .onMessage(ResponseData.class, d -> onResponse(d.part()))
-                .onMessage(ResponseCredit.class, c -> {
-                    responseOutstanding -= c.bytes();
-                    if (upstream != null) {
-                        upstream.tell(new ResponseConsumed(upstreamId, c.bytes()));
-                    }
-                    return finishIfDone();
-                })
-                .onMessage(PriorityChange.class, p -> {
-                    priority = p.fieldValue();
-                    trace.priority = priority;
-                    if (upstream != null) {
-                        upstream.tell(new Prioritize(upstreamId, priority));
-                    }
-                    return this;
-                })
-                .onMessage(ClientReset.class, r -> {
-                    trace.end(requestEnded && responseEnded ? ExchangeRecord.Outcome.COMPLETED
-                            : ExchangeRecord.Outcome.CLIENT_RESET, r.errorCode());
-                    if (upstream != null) {
-                        upstream.tell(new Cancel(upstreamId, r.errorCode())); // the same code both ways
-                    }
-                    return Behaviors.stopped();
-                })
-                .onMessage(UpstreamReset.class, this::onUpstreamReset)
-                .onMessage(UpstreamFailed.class, f -> onUpstreamFailed(f.failure()))
-                .onMessage(Unavailable.class, u -> localResponse(u.noHealthyEndpoint() && afterConnectFailure ? 502
-                        : 503, u.noHealthyEndpoint() ? "no healthy backend\n" : "backend busy\n"))
-                .onMessageEquals(Timeout.INSTANCE, () -> {
-                    if (responseStarted) {
-                        return this;
-                    }
-                    cancelUpstream();
-                    trace.end(ExchangeRecord.Outcome.TIMEOUT, -1);
-                    return localResponse(504, "backend timeout\n");
-                })
-                .onSignal(PostStop.class, s -> {
-                    ended();
-                    return this;
-                })
-                .build();
+    /**
+     * One message for this exchange: from the host (request parts, credit, priority, a client reset) or, through the
+     * host's {@link ForStream}, from the pool, an upstream connection or the request timer.
+     */
+    void receive(ToStream message) {
+        if (stopped) {
+            if (message instanceof Attached a) {
+                a.upstream().tell(new Cancel(a.streamId(), ErrorCode.CANCEL.code())); // nobody waits for it now
+            }
+            return;
+        }
+        try {
+            handle(message);
+        } catch (RuntimeException bug) {
+            failed(bug);
+        }
+    }
+
+    /**
+     * A fault of ours while handling this exchange ends this exchange only, as a failed child actor would: the
+     * backend stream is cancelled and the client's reset with INTERNAL_ERROR; the connection and its other streams go
+     * on.
+     */
+    private void failed(RuntimeException bug) {
+        host.log().error("stream {}: exchange failed, resetting it", id, bug);
+        if (stopped) {
+            return;
+        }
+        cancelUpstream();
+        if (trace != null) {
+            trace.end(ExchangeRecord.Outcome.FAILED, ErrorCode.INTERNAL_ERROR.code());
+        }
+        host.fromStream(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
+        stop();
+    }
+
+    private void handle(ToStream message) {
+        if (message instanceof RequestData d) {
+            onRequestData(d.part());
+        } else if (message instanceof ResponseData d) {
+            onResponse(d.part());
+        } else if (message instanceof RequestCredit c) {
+            requestOutstanding -= c.bytes();
+            if (retaining) {
+                heldCredit += c.bytes();
+            } else {
+                host.fromStream(new RequestConsumed(id, c.bytes()));
+            }
+            finishIfDone();
+        } else if (message instanceof ResponseCredit c) {
+            responseOutstanding -= c.bytes();
+            if (upstream != null) {
+                upstream.tell(new ResponseConsumed(upstreamId, c.bytes()));
+            }
+            finishIfDone();
+        } else if (message instanceof Attached a) {
+            onAttached(a);
+        } else if (message instanceof PriorityChange p) {
+            priority = p.fieldValue();
+            trace.priority = priority;
+            if (upstream != null) {
+                upstream.tell(new Prioritize(upstreamId, priority));
+            }
+        } else if (message instanceof ClientReset r) {
+            trace.end(requestEnded && responseEnded ? ExchangeRecord.Outcome.COMPLETED
+                    : ExchangeRecord.Outcome.CLIENT_RESET, r.errorCode());
+            if (upstream != null) {
+                upstream.tell(new Cancel(upstreamId, r.errorCode())); // the same code both ways
+                upstream = null;
+            }
+            stop();
+        } else if (message instanceof UpstreamReset r) {
+            onUpstreamReset(r);
+        } else if (message instanceof UpstreamFailed f) {
+            onUpstreamFailed(f.failure());
+        } else if (message instanceof Unavailable u) {
+            localResponse(u.noHealthyEndpoint() && afterConnectFailure ? 502 : 503,
+                    u.noHealthyEndpoint() ? "no healthy backend\n" : "backend busy\n");
+        } else if (message == Timeout.INSTANCE) {
+            if (!responseStarted) {
+                cancelUpstream();
+                trace.end(ExchangeRecord.Outcome.TIMEOUT, -1);
+                localResponse(504, "backend timeout\n");
+            }
+        }
+    }
+
+    /** The client connection is gone (its actor stopped): the backend stream is cancelled, the exchange cut. */
+    void connectionClosed() {
+        if (!stopped) {
+            cancelUpstream();
+            stop();
+        }
+    }
+
+    /** The exchange is over: the record is written, the host told; later messages are dropped. */
+    private void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        ref.markGone();
+        host.timers().cancel(ref);
+        record();
+        host.fromStream(new StreamEnded(id));
     }
 
     // ---- request side -------------------------------------------------------------------------------------------
@@ -224,10 +302,10 @@ final class Stream extends AbstractBehavior<ToStream> {
         RequestPart first = pending.take();
         requestOutstanding += first.bytes();
         retain(first);
-        pool.tell(new Acquire(getContext().getSelf(), upstreamHead, first, attempt, afterConnectFailure));
+        pool.tell(new Acquire(ref, upstreamHead, first, attempt, afterConnectFailure));
     }
 
-    private Behavior<ToStream> onRequestData(RequestPart part) {
+    private void onRequestData(RequestPart part) {
         trace.request(part);
         requestEnded |= part.end();
         if (upstream == null) {
@@ -240,10 +318,10 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (part.end()) {
             startRequestTimer();
         }
-        return finishIfDone(); // the backend may have answered before the upload finished (RFC 9113 §8.1)
+        finishIfDone(); // the backend may have answered before the upload finished (RFC 9113 §8.1)
     }
 
-    private Behavior<ToStream> onAttached(Attached a) {
+    private void onAttached(Attached a) {
         upstream = a.upstream();
         upstreamId = a.streamId();
         upstreamVersion = a.protocolVersion();
@@ -257,7 +335,6 @@ final class Stream extends AbstractBehavior<ToStream> {
         if (priority != null) {
             upstream.tell(new Prioritize(upstreamId, priority));
         }
-        return this;
     }
 
     /** Keeps what went upstream for a retry, until the limit; past it, retrying is over and credit flows freely. */
@@ -277,7 +354,7 @@ final class Stream extends AbstractBehavior<ToStream> {
             retaining = false;
             retained = null;
             if (heldCredit > 0) {
-                downstream.tell(new RequestConsumed(id, (int) heldCredit));
+                host.fromStream(new RequestConsumed(id, (int) heldCredit));
                 heldCredit = 0;
             }
         }
@@ -288,7 +365,7 @@ final class Stream extends AbstractBehavior<ToStream> {
     }
 
     /** Sends everything again through the pool; the old attempt's credit is void (the bytes will be credited anew). */
-    private Behavior<ToStream> retry(boolean connectFailure) {
+    private void retry(boolean connectFailure) {
         attempt++;
         afterConnectFailure = connectFailure;
         pc.metrics().retry(route.cluster().name());
@@ -300,7 +377,6 @@ final class Stream extends AbstractBehavior<ToStream> {
         again.add(pending.take());
         pending.add(again.take());
         acquire();
-        return this;
     }
 
     /**
@@ -311,13 +387,13 @@ final class Stream extends AbstractBehavior<ToStream> {
     private void startRequestTimer() {
         Duration timeout = route.timeout();
         if (!timeout.isZero() && !responseStarted) {
-            timers.startSingleTimer(Timeout.INSTANCE, Timeout.INSTANCE, timeout);
+            host.timers().startSingleTimer(ref, new ForStream(ref, Timeout.INSTANCE), timeout);
         }
     }
 
     // ---- response side ------------------------------------------------------------------------------------------
 
-    private Behavior<ToStream> onResponse(ResponsePart part) {
+    private void onResponse(ResponsePart part) {
         List<List<Header>> informational = part.informational();
         if (!informational.isEmpty()) {
             List<List<Header>> relayed = new ArrayList<>(informational.size());
@@ -329,86 +405,90 @@ final class Stream extends AbstractBehavior<ToStream> {
         List<Header> head = part.head();
         if (head != null) {
             responseStarted = true;
-            timers.cancel(Timeout.INSTANCE);
+            host.timers().cancel(ref);
             trace.backendAnswered();
             head = route.responseHeaders().apply(pc.forwarding().response(head, upstreamVersion));
         }
         List<Header> trailers = part.trailers() == null ? null
                 : ForwardingHeaders.withoutConnectionSpecific(part.trailers());
         trace.response(head, part.data(), part.bytes(), trailers);
-        downstream.tell(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
+        host.fromStream(new Respond(id, new ResponsePart(informational, head, part.data(), part.bytes(), trailers,
                 part.end())));
         if (head != null) {
             stopRetaining(); // the backend took the request: no retry from here on, withheld credit flows
         }
         responseOutstanding += part.bytes();
         responseEnded |= part.end();
-        return finishIfDone();
+        finishIfDone();
     }
 
     /**
      * Both messages ended and every byte came back as credit on both sides: only then are no bytes of this exchange
      * held by either connection, so no credit can be lost by stopping.
      */
-    private Behavior<ToStream> finishIfDone() {
+    private void finishIfDone() {
         if (requestEnded && responseEnded && requestOutstanding <= 0 && responseOutstanding <= 0) {
             trace.end(ExchangeRecord.Outcome.COMPLETED, -1);
-            return Behaviors.stopped();
+            stop();
         }
-        return this;
     }
 
-    private Behavior<ToStream> onUpstreamReset(UpstreamReset r) {
+    private void onUpstreamReset(UpstreamReset r) {
         upstream = null; // that backend stream is over
         if (r.notProcessed() && canRetry()) {
-            return retry(false);
+            retry(false);
+            return;
         }
         if (!responseStarted && !r.byBackend()) {
-            return localResponse(502, "invalid response from the backend\n");
+            localResponse(502, "invalid response from the backend\n");
+            return;
         }
         int code = r.byBackend() ? r.errorCode() : ErrorCode.INTERNAL_ERROR.code();
         trace.end(r.byBackend() ? ExchangeRecord.Outcome.UPSTREAM_RESET : ExchangeRecord.Outcome.FAILED, code);
-        downstream.tell(new ResetClientStream(id, code));
-        return Behaviors.stopped();
+        host.fromStream(new ResetClientStream(id, code));
+        stop();
     }
 
-    private Behavior<ToStream> onUpstreamFailed(Exchange.Failure failure) {
+    private void onUpstreamFailed(Exchange.Failure failure) {
         upstream = null;
         switch (failure) {
             case CONNECT_FAILED -> {
                 if (canRetry() && attempt + 1 < route.cluster().endpoints().size()) {
-                    return retry(true); // another endpoint may answer; the pool skips the one that failed
+                    retry(true); // another endpoint may answer; the pool skips the one that failed
+                } else {
+                    localResponse(502, "backend unreachable\n");
                 }
-                return localResponse(502, "backend unreachable\n");
             }
             case NOT_PROCESSED -> {
-                return canRetry() ? retry(false) : localResponse(502, "backend went away\n");
+                if (canRetry()) {
+                    retry(false);
+                } else {
+                    localResponse(502, "backend went away\n");
+                }
             }
             case LOST -> {
                 if (responseStarted) {
                     trace.end(ExchangeRecord.Outcome.FAILED, ErrorCode.INTERNAL_ERROR.code());
-                    downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
-                    return Behaviors.stopped();
+                    host.fromStream(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
+                    stop();
+                } else {
+                    localResponse(502, "backend connection lost\n");
                 }
-                return localResponse(502, "backend connection lost\n");
             }
-            case NO_EXTENDED_CONNECT -> {
-                return localResponse(502, "the backend does not accept WebSocket over HTTP/2 "
-                        + "(no SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441)\n");
-            }
-            default -> {
-                return localResponse(502, "the backend refused the request\n");
-            }
+            case NO_EXTENDED_CONNECT -> localResponse(502, "the backend does not accept WebSocket over HTTP/2 "
+                    + "(no SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441)\n");
+            default -> localResponse(502, "the backend refused the request\n");
         }
     }
 
     /** An answer of our own; then, if the client is still uploading, RST_STREAM(NO_ERROR) stops it (§8.1). */
-    private Behavior<ToStream> localResponse(int status, String text) {
+    private void localResponse(int status, String text) {
         cancelUpstream();
         if (responseStarted) {
             trace.end(ExchangeRecord.Outcome.FAILED, ErrorCode.INTERNAL_ERROR.code());
-            downstream.tell(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
-            return Behaviors.stopped();
+            host.fromStream(new ResetClientStream(id, ErrorCode.INTERNAL_ERROR.code()));
+            stop();
+            return;
         }
         pc.metrics().localResponse();
         ByteBuffer body = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
@@ -416,15 +496,15 @@ final class Stream extends AbstractBehavior<ToStream> {
                 Header.of("content-type", "text/plain; charset=utf-8"),
                 Header.of("content-length", Integer.toString(body.remaining())));
         trace.response(head, List.of(body), body.remaining(), null);
-        downstream.tell(new Respond(id, new ResponsePart(List.of(), head, List.of(body), body.remaining(), null,
+        host.fromStream(new Respond(id, new ResponsePart(List.of(), head, List.of(body), body.remaining(), null,
                 true)));
         int reset = -1;
         if (!requestEnded) {
             reset = ErrorCode.NO_ERROR.code();
-            downstream.tell(new ResetClientStream(id, reset));
+            host.fromStream(new ResetClientStream(id, reset));
         }
         trace.end(ExchangeRecord.Outcome.LOCAL_RESPONSE, reset);
-        return Behaviors.stopped();
+        stop();
     }
 
     // ---- the record ---------------------------------------------------------------------------------------------
@@ -435,14 +515,14 @@ final class Stream extends AbstractBehavior<ToStream> {
             try {
                 limit = Math.max(limit, o.captureLimit(routeName));
             } catch (RuntimeException e) {
-                getContext().getLog().warn("exchange observer {} failed: {}", o, e.toString());
+                host.log().warn("exchange observer {} failed: {}", o, e.toString());
             }
         }
         return limit;
     }
 
     /** The Stream stopped, whatever the way: the exchange is over. Stopped with its connection, it was cut. */
-    private void ended() {
+    private void record() {
         if (trace == null) {
             return;
         }
@@ -460,7 +540,7 @@ final class Stream extends AbstractBehavior<ToStream> {
             try {
                 o.exchangeEnded(record);
             } catch (RuntimeException e) {
-                getContext().getLog().warn("exchange observer {} failed: {}", o, e.toString());
+                host.log().warn("exchange observer {} failed: {}", o, e.toString());
             }
         }
     }

@@ -7,7 +7,6 @@ import io.h2relay.engine.H2Connection;
 import io.h2relay.engine.H2Error;
 import io.h2relay.engine.NoAvailableStreamIdError;
 import io.h2relay.engine.StreamState;
-import io.h2relay.frame.ErrorCode;
 import io.h2relay.hpack.Header;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
@@ -23,7 +22,6 @@ import io.h2relay.proxy.Exchange.ResponseData;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.Send;
 import io.h2relay.proxy.Exchange.ToPool;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.proxy.Exchange.UpstreamFailed;
 import io.h2relay.proxy.Exchange.UpstreamReset;
@@ -60,11 +58,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
-    sealed interface Internal extends ToUpstream permits Net, StreamGone, Timer, Retire {}
+    sealed interface Internal extends ToUpstream permits Net, Timer, Retire {}
 
     record Net(SocketEvent event) implements Internal {}
-
-    record StreamGone(ActorRef<ToStream> stream) implements Internal {}
 
     enum Timer implements Internal { IDLE, ABORT }
 
@@ -76,7 +72,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private static final class Entry {
         final int id;
-        final ActorRef<ToStream> stream;
+        final StreamRef stream;
         final ResponseBatch response = new ResponseBatch();
         boolean touched;
         boolean responseEnded;
@@ -85,7 +81,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         /** Request bytes queued in the engine and not yet reported sent. */
         long queuedRequest;
 
-        Entry(int id, ActorRef<ToStream> stream) {
+        Entry(int id, StreamRef stream) {
             this.id = id;
             this.stream = stream;
         }
@@ -105,7 +101,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private final H2Connection engine;
     private final EngineSocket io;
     private final Map<Integer, Entry> streams = new HashMap<>();
-    private final Map<ActorRef<ToStream>, Entry> byStream = new HashMap<>();
     private final ArrayDeque<Open> waiting = new ArrayDeque<>();
     private final List<Entry> touched = new ArrayList<>();
     /** Entries with request bytes to report, or whose response ended (removed once the engine closes them). */
@@ -199,7 +194,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
                     }
                     return this;
                 })
-                .onMessage(StreamGone.class, this::onStreamGone)
                 .onMessageEquals(Timer.IDLE, this::onIdle)
                 .onMessageEquals(Retire.INSTANCE, () -> {
                     retiring = true;
@@ -223,7 +217,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     // ---- requests ------------------------------------------------------------------------------------------------
 
     private Behavior<ToUpstream> onOpen(Open o) {
-        getContext().watchWith(o.stream(), new StreamGone(o.stream()));
         if (draining || engine.goAwayReceived() || engine.isTerminated()) {
             bounce(o, Failure.NOT_PROCESSED);
         } else {
@@ -238,10 +231,18 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         completed++;
     }
 
-    /** Opens waiting requests while the backend allows more concurrent streams. */
+    /**
+     * Opens waiting requests while the backend allows more concurrent streams; a request whose client left meanwhile
+     * is dropped unsent.
+     */
     private void openWaiting() {
         while (ready && !draining && !waiting.isEmpty() && engine.openOutboundStreams() < capacity) {
-            open(waiting.poll());
+            Open o = waiting.poll();
+            if (o.stream().gone()) {
+                completed++;
+            } else {
+                open(o);
+            }
         }
     }
 
@@ -270,7 +271,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
         Entry x = new Entry(id, o.stream());
         streams.put(id, x);
-        byStream.put(o.stream(), x);
         o.stream().tell(new Attached(getContext().getSelf(), id, "2", endpoint));
         if (!endWithHead) {
             sendPart(x, first);
@@ -306,20 +306,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             // The backend closed or reset the stream meanwhile; its event tells the Stream.
             getContext().getLog().debug("stream {}: request part refused: {}", x.id, err.toString());
         }
-    }
-
-    private Behavior<ToUpstream> onStreamGone(StreamGone g) {
-        Entry x = byStream.get(g.stream());
-        if (x != null) {
-            forget(x);
-            if (!x.responseEnded) {
-                reset(x.id, ErrorCode.CANCEL.code()); // the client went away
-            }
-        } else {
-            completed += Open.removeAll(waiting, g.stream());
-        }
-        pump();
-        return this;
     }
 
     // ---- socket and engine events ---------------------------------------------------------------------------------
@@ -524,7 +510,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     private void retire(Entry x) {
         streams.remove(x.id);
-        byStream.remove(x.stream);
         completed++;
     }
 
@@ -540,7 +525,6 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         if (streams.remove(x.id) == null) {
             return;
         }
-        byStream.remove(x.stream);
         watched.remove(x);
         if (x.unacked > 0) {
             int n = (int) x.unacked;

@@ -285,8 +285,8 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     }
 
     private Behavior<ToPool> drainPending() {
-        while (!pending.isEmpty() && dispatch(pending.peek())) {
-            pending.poll();
+        while (!pending.isEmpty() && (pending.peek().stream().gone() || dispatch(pending.peek()))) {
+            pending.poll(); // dispatched, or its client left while it waited
         }
         reportPending();
         return this;

@@ -13,6 +13,7 @@ import io.h2relay.io.Transport;
 import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.Attached;
 import io.h2relay.proxy.Exchange.Failure;
+import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.RequestConsumed;
 import io.h2relay.proxy.Exchange.RequestCredit;
 import io.h2relay.proxy.Exchange.RequestData;
@@ -21,9 +22,9 @@ import io.h2relay.proxy.Exchange.ResetClientStream;
 import io.h2relay.proxy.Exchange.Respond;
 import io.h2relay.proxy.Exchange.ResponseData;
 import io.h2relay.proxy.Exchange.ResponsePart;
+import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToPool;
-import io.h2relay.proxy.Exchange.ToStream;
 import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.proxy.Exchange.Unavailable;
 import io.h2relay.proxy.Exchange.UpstreamFailed;
@@ -32,17 +33,29 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
 
-/** The Stream actor alone: its downstream connection, pool and upstream connection are test probes. */
+/**
+ * The Stream alone: hosted by a minimal actor that passes everything it sends its connection on to a probe; its pool
+ * and upstream connection are test probes.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamTest {
@@ -73,14 +86,62 @@ class StreamTest {
             this(CLUSTER + "routes.api { path-prefix = \"/api\", rewrite-prefix = \"/\", cluster = c }");
         }
 
-        ActorRef<ToStream> stream(String path, RequestPart first) {
+        StreamRef stream(String path, RequestPart first) {
             List<Header> head = List.of(Header.of(":method", "POST"), Header.of(":scheme", "http"),
                     Header.of(":authority", "example.com"), Header.of(":path", path));
-            return testKit.spawn(Stream.create(pc, downstream.ref(), 1, head, first, CLIENT));
+            CompletableFuture<StreamRef> started = new CompletableFuture<>();
+            testKit.spawn(Behaviors.<ToDownstream>setup(ctx -> Behaviors.withTimers(timers ->
+                    new ProbeHost(ctx, timers, downstream.ref(), host -> started.complete(
+                            Stream.start(pc, host, 1, head, first, ClientSide.of("", CLIENT)).ref())))));
+            return started.orTimeout(10, TimeUnit.SECONDS).join();
         }
 
         <T extends ToDownstream> T expectDownstream(Class<T> type) {
             return assertInstanceOf(type, downstream.receiveMessage());
+        }
+    }
+
+    /** Hosts one Stream: delivers what is sent to it, passes what it sends its connection on to {@code probe}. */
+    private static final class ProbeHost extends AbstractBehavior<ToDownstream> implements Stream.Host {
+        private final TimerScheduler<ToDownstream> timers;
+        private final ActorRef<ToDownstream> probe;
+
+        ProbeHost(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, ActorRef<ToDownstream> probe,
+                Consumer<Stream.Host> start) {
+            super(ctx);
+            this.timers = timers;
+            this.probe = probe;
+            start.accept(this);
+        }
+
+        @Override
+        public Receive<ToDownstream> createReceive() {
+            return newReceiveBuilder()
+                    .onMessage(ForStream.class, f -> {
+                        f.to().stream.receive(f.message());
+                        return this;
+                    })
+                    .build();
+        }
+
+        @Override
+        public ActorRef<ToDownstream> self() {
+            return getContext().getSelf();
+        }
+
+        @Override
+        public void fromStream(ToDownstream message) {
+            probe.tell(message);
+        }
+
+        @Override
+        public TimerScheduler<ToDownstream> timers() {
+            return timers;
+        }
+
+        @Override
+        public Logger log() {
+            return getContext().getLog();
         }
     }
 
@@ -121,7 +182,7 @@ class StreamTest {
     @Test
     void withholdsCreditForRetainedBytesUntilTheResponseHead() {
         Rig rig = new Rig();
-        ActorRef<ToStream> s = rig.stream("/api/x", body(1000, true));
+        StreamRef s = rig.stream("/api/x", body(1000, true));
         rig.pool.receiveMessage();
         s.tell(new Attached(rig.upstream.ref(), 7));
         s.tell(new RequestCredit(1000));
@@ -134,7 +195,7 @@ class StreamTest {
     @Test
     void retriesARequestTheBackendDidNotProcessWithEverythingSentSoFar() {
         Rig rig = new Rig();
-        ActorRef<ToStream> s = rig.stream("/api/x", body(300, false));
+        StreamRef s = rig.stream("/api/x", body(300, false));
         Acquire first = assertInstanceOf(Acquire.class, rig.pool.receiveMessage());
         assertEquals(300, first.first().bytes());
         s.tell(new Attached(rig.upstream.ref(), 1));
@@ -151,7 +212,7 @@ class StreamTest {
     void passesTheResetOnWhenTheBodyIsTooLargeToRetry() {
         Rig rig = new Rig();
         int tooLarge = rig.pc.retainLimit() + 1;
-        ActorRef<ToStream> s = rig.stream("/api/x", body(tooLarge, true));
+        StreamRef s = rig.stream("/api/x", body(tooLarge, true));
         rig.pool.receiveMessage();
         s.tell(new Attached(rig.upstream.ref(), 1));
         s.tell(new UpstreamReset(ErrorCode.REFUSED_STREAM.code(), true, true));
@@ -161,7 +222,7 @@ class StreamTest {
     @Test
     void answers504AndCancelsTheBackendStreamOnTimeout() {
         Rig rig = new Rig(CLUSTER + "routes.all { cluster = c, timeout = 50ms }");
-        ActorRef<ToStream> s = rig.stream("/slow", RequestPart.END);
+        StreamRef s = rig.stream("/slow", RequestPart.END);
         rig.pool.receiveMessage();
         s.tell(new Attached(rig.upstream.ref(), 5));
         Exchange.Cancel cancel = assertInstanceOf(Exchange.Cancel.class, rig.upstream.receiveMessage());
@@ -173,12 +234,12 @@ class StreamTest {
     @Test
     void anUnreachableBackendIs502AndABusyOne503() {
         Rig rig = new Rig();
-        ActorRef<ToStream> s = rig.stream("/api/x", RequestPart.END);
+        StreamRef s = rig.stream("/api/x", RequestPart.END);
         rig.pool.receiveMessage();
         s.tell(new UpstreamFailed(Failure.CONNECT_FAILED));
         assertEquals("502", status(rig.expectDownstream(Respond.class)));
 
-        ActorRef<ToStream> busy = rig.stream("/api/y", RequestPart.END);
+        StreamRef busy = rig.stream("/api/y", RequestPart.END);
         rig.pool.receiveMessage();
         busy.tell(new Unavailable(false));
         assertEquals("503", status(rig.expectDownstream(Respond.class)));
@@ -188,7 +249,7 @@ class StreamTest {
     void aConnectFailureWithAnotherEndpointLeftIsRetriedThere() {
         Rig rig = new Rig("clusters.c.endpoints = [\"h2c://127.0.0.1:9\", \"h2c://127.0.0.1:10\"]\n"
                 + "routes.all.cluster = c");
-        ActorRef<ToStream> s = rig.stream("/x", RequestPart.END);
+        StreamRef s = rig.stream("/x", RequestPart.END);
         rig.pool.receiveMessage();
         s.tell(new UpstreamFailed(Failure.CONNECT_FAILED));
         Acquire again = assertInstanceOf(Acquire.class, rig.pool.receiveMessage());
@@ -200,19 +261,20 @@ class StreamTest {
     @Test
     void aClientResetIsPassedToTheBackendWithItsCode() {
         Rig rig = new Rig();
-        ActorRef<ToStream> s = rig.stream("/api/x", body(10, false));
+        StreamRef s = rig.stream("/api/x", body(10, false));
         rig.pool.receiveMessage();
         s.tell(new Attached(rig.upstream.ref(), 3)); // the body so far went with the Acquire
         s.tell(new Exchange.ClientReset(ErrorCode.CANCEL.code()));
         Exchange.Cancel cancel = assertInstanceOf(Exchange.Cancel.class, rig.upstream.receiveMessage());
         assertEquals(ErrorCode.CANCEL.code(), cancel.errorCode());
-        rig.upstream.expectTerminated(s);
+        rig.expectDownstream(StreamEnded.class);
+        assertTrue(s.gone());
     }
 
     @Test
     void theResponseHeadCrossesWithoutConnectionFieldsAndWithVia() {
         Rig rig = new Rig();
-        ActorRef<ToStream> s = rig.stream("/api/x", RequestPart.END);
+        StreamRef s = rig.stream("/api/x", RequestPart.END);
         rig.pool.receiveMessage();
         s.tell(new Attached(rig.upstream.ref(), 1));
         s.tell(new ResponseData(new ResponsePart(List.of(), List.of(Header.of(":status", "200"),
@@ -221,5 +283,17 @@ class StreamTest {
         assertFalse(relayed.stream().anyMatch(h -> h.name().equals("keep-alive")), relayed.toString());
         assertTrue(relayed.contains(Header.of("x-app", "1")));
         assertTrue(relayed.contains(Header.of("via", "2 h2relay")));
+    }
+
+    @Test
+    void aFaultWhileHandlingTheExchangeResetsThatStreamAndEndsIt() {
+        // The route's cluster has no pool in this context: handing the request on throws inside the Stream.
+        Rig rig = new Rig(CLUSTER + "clusters.d.endpoints = [\"h2c://127.0.0.1:9\"]\n"
+                + "routes.all { cluster = d }");
+        StreamRef s = rig.stream("/x", RequestPart.END);
+        assertEquals(ErrorCode.INTERNAL_ERROR.code(), rig.expectDownstream(ResetClientStream.class).errorCode());
+        rig.expectDownstream(StreamEnded.class);
+        assertTrue(s.gone());
+        rig.pool.expectNoMessage();
     }
 }
