@@ -250,6 +250,17 @@ public final class PriorityTree {
         }
     }
 
+    /** Drops a closed stream's entry at once, without keeping idle state for it (its dependents move up). */
+    void forget(int streamId) {
+        TreeNode node = nodes.get(streamId);
+        if (node == null || node == root) {
+            return;
+        }
+        setReady(node, false);
+        node.active = false;
+        removeNode(node);
+    }
+
     /** Byte scheduler: whether the stream has data and window (see {@link StreamScheduler#setReady}). */
     void setReady(TreeNode node, boolean ready) {
         if (node.ready != ready) {

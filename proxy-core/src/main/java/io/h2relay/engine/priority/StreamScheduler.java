@@ -46,6 +46,8 @@ public final class StreamScheduler {
 
     // RFC 7540 scheme
     private final PriorityTree tree;
+    /** The peer sent an RFC 7540 dependency (PRIORITY frame or HEADERS priority fields) on this connection. */
+    private boolean dependencySignalled;
 
     // RFC 9218 scheme: per urgency a min-heap (by id) of ready non-incremental streams and a ring of ready
     // incremental ones; bit u of readyMask says urgency u has something ready.
@@ -179,6 +181,7 @@ public final class StreamScheduler {
         if (scheme != Scheme.RFC7540) {
             return;
         }
+        dependencySignalled = true;
         if (tree.contains(streamId)) {
             tree.reprioritize(streamId, dependsOn, weight, exclusive);
         } else {
@@ -188,11 +191,18 @@ public final class StreamScheduler {
 
     /**
      * The stream closed or can send no more DATA. In the RFC 7540 scheme its tree entry stays on as evictable
-     * idle state, so dependents keep their place until it is evicted (RFC 9113 §5.3.4). Unknown ids are ignored.
+     * idle state, so dependents keep their place until it is evicted (RFC 9113 §5.3.4) — once the peer has sent a
+     * dependency at all: until then every stream hangs off the root with the default weight, no signal can name a
+     * closed stream's place, and keeping (then evicting) an entry per request would cost every request for nothing.
+     * Unknown ids are ignored.
      */
     public void remove(int streamId) {
         if (scheme == Scheme.RFC7540) {
-            tree.retire(streamId);
+            if (dependencySignalled) {
+                tree.retire(streamId);
+            } else {
+                tree.forget(streamId);
+            }
             return;
         }
         Entry entry = entries.remove(streamId);

@@ -380,6 +380,21 @@ class StreamSchedulerTest {
     }
 
     @Test
+    void withoutAnyDependencySignalAClosedStreamLeavesNothingBehind() {
+        StreamScheduler s = new StreamScheduler(Scheme.RFC7540, 100);
+        for (int id = 1; id < 400; id += 2) {
+            addReady(s, id, Priority.DEFAULT);
+            s.remove(id);
+        }
+        assertEquals(0, s.trackedStreams(), "no retained entries, so nothing to evict either");
+        assertEquals(0, s.tree().evictions());
+        addReady(s, 401, Priority.DEFAULT);
+        s.updateDependency(401, 0, 32, false); // from the first signal on, closed streams are retained
+        s.remove(401);
+        assertTrue(s.tree().contains(401));
+    }
+
+    @Test
     void anExclusiveDependencyReordersTheTree() {
         StreamScheduler s = rfc7540();
         addReady(s, 1, Priority.DEFAULT);
