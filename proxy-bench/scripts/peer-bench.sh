@@ -420,7 +420,7 @@ done
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -n "$PROFILE" ] && [ -n "${T_PID[origin-1w/$PROFILE]:-}" ]; then
-  jcmd "${T_PID[origin-1w/$PROFILE]}" JFR.start name=peer settings=profile filename="$WORK/$PROFILE.jfr" \
+  jcmd "${T_PID[origin-1w/$PROFILE]}" JFR.start name=peer settings="${PEER_BENCH_JFR_SETTINGS:-profile}" filename="$WORK/$PROFILE.jfr" \
     duration=$((DURATION + WARMUP + 2))s > /dev/null 2>&1 || log "could not start JFR on $PROFILE"
   run 0 origin-1w a "$PROFILE"
   sleep 3

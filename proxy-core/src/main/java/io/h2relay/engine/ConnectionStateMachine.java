@@ -3,8 +3,6 @@ package io.h2relay.engine;
 import static io.h2relay.engine.ConnectionInput.*;
 import static io.h2relay.engine.ConnectionState.*;
 
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The connection-level state machine as a table, {@code (state, input) -> next state}, after python h2's
@@ -21,13 +19,11 @@ import java.util.Map;
  */
 final class ConnectionStateMachine {
 
-    private static final Map<ConnectionState, Map<ConnectionInput, ConnectionState>> TABLE =
-            new EnumMap<>(ConnectionState.class);
+    /** Indexed by state and input ordinals: consulted for every frame, so an array rather than nested EnumMaps. */
+    private static final ConnectionState[][] TABLE =
+            new ConnectionState[ConnectionState.values().length][ConnectionInput.values().length];
 
     static {
-        for (ConnectionState s : ConnectionState.values()) {
-            TABLE.put(s, new EnumMap<>(ConnectionInput.class));
-        }
         // Before the first request: connection-level frames only. The first HEADERS (or a role-specific extension
         // frame) reveals the roles.
         add(IDLE, IDLE, SEND_SETTINGS, RECV_SETTINGS, SEND_WINDOW_UPDATE, RECV_WINDOW_UPDATE, SEND_PING, RECV_PING,
@@ -53,21 +49,24 @@ final class ConnectionStateMachine {
 
     private static void add(ConnectionState from, ConnectionState to, ConnectionInput... inputs) {
         for (ConnectionInput input : inputs) {
-            if (TABLE.get(from).put(input, to) != null) {
+            if (TABLE[from.ordinal()][input.ordinal()] != null) {
                 throw new IllegalStateException("duplicate transition " + from + " x " + input);
             }
+            TABLE[from.ordinal()][input.ordinal()] = to;
         }
     }
 
     /** The next state for a pair, or null when not allowed. Pure. */
     static ConnectionState lookup(ConnectionState state, ConnectionInput input) {
-        return TABLE.get(state).get(input);
+        return TABLE[state.ordinal()][input.ordinal()];
     }
 
     static int size() {
         int n = 0;
-        for (Map<ConnectionInput, ConnectionState> row : TABLE.values()) {
-            n += row.size();
+        for (ConnectionState[] row : TABLE) {
+            for (ConnectionState to : row) {
+                n += to == null ? 0 : 1;
+            }
         }
         return n;
     }

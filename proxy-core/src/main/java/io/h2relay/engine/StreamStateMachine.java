@@ -3,8 +3,6 @@ package io.h2relay.engine;
 import static io.h2relay.engine.StreamInput.*;
 import static io.h2relay.engine.StreamState.*;
 
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The stream state machine of RFC 9113 §5.1 as an explicit table, shaped like python h2's
@@ -91,12 +89,11 @@ final class StreamStateMachine {
 
     record Transition(StreamState next, Action action) {}
 
-    private static final Map<StreamState, Map<StreamInput, Transition>> TABLE = new EnumMap<>(StreamState.class);
+    /** Indexed by state and input ordinals: looked up for every frame, so an array rather than nested EnumMaps. */
+    private static final Transition[][] TABLE =
+            new Transition[StreamState.values().length][StreamInput.values().length];
 
     static {
-        for (StreamState s : StreamState.values()) {
-            TABLE.put(s, new EnumMap<>(StreamInput.class));
-        }
         // idle (§5.1: only HEADERS, PUSH_PROMISE and PRIORITY)
         add(IDLE, SEND_HEADERS, OPEN, Action.REQUEST_SENT);
         add(IDLE, RECV_HEADERS, OPEN, Action.REQUEST_RECEIVED);
@@ -183,21 +180,24 @@ final class StreamStateMachine {
     private StreamStateMachine() {}
 
     private static void add(StreamState from, StreamInput input, StreamState to, Action action) {
-        if (TABLE.get(from).put(input, new Transition(to, action)) != null) {
+        if (TABLE[from.ordinal()][input.ordinal()] != null) {
             throw new IllegalStateException("duplicate transition " + from + " x " + input);
         }
+        TABLE[from.ordinal()][input.ordinal()] = new Transition(to, action);
     }
 
     /** The transition for a pair, or null when the pair is not allowed. Pure: nothing changes. */
     static Transition lookup(StreamState state, StreamInput input) {
-        return TABLE.get(state).get(input);
+        return TABLE[state.ordinal()][input.ordinal()];
     }
 
     /** The number of allowed pairs (for the exhaustive test). */
     static int size() {
         int n = 0;
-        for (Map<StreamInput, Transition> row : TABLE.values()) {
-            n += row.size();
+        for (Transition[] row : TABLE) {
+            for (Transition t : row) {
+                n += t == null ? 0 : 1;
+            }
         }
         return n;
     }

@@ -54,8 +54,50 @@ public final class ForwardingHeaders {
         this.viaSuffix = " " + config.viaPseudonym();
     }
 
+    /**
+     * What the forwarding fields say about one client connection, the same for all its requests: written once per
+     * connection ({@link #self}) rather than per request.
+     */
+    static final class Self {
+        private final ForwardingHeaders writer;
+        final ClientConnection client;
+        /** The client's address for {@code x-forwarded-for}; null when unknown. */
+        final String address;
+        /** {@code for=...;by=...;proto=...} of the forwarded-element, without {@code host}. */
+        final String forwarded;
+        final String via;
+
+        private Self(ForwardingHeaders writer, ClientConnection client) {
+            this.writer = writer;
+            this.client = client;
+            InetAddress a = client.remote() == null ? null : client.remote().getAddress();
+            this.address = a == null ? null : ipText(a);
+            StringBuilder sb = new StringBuilder(64);
+            pair(sb, "for", node(writer.config.forwardedFor(), client.remote()));
+            pair(sb, "by", node(writer.config.forwardedBy(), client.local()));
+            pair(sb, "proto", quoteIfNeeded(client.scheme()));
+            this.forwarded = sb.toString();
+            this.via = client.protocolVersion() + writer.viaSuffix;
+        }
+
+        boolean writtenBy(ForwardingHeaders headers) {
+            return writer == headers;
+        }
+    }
+
+    /** The connection's part of the forwarding fields, for {@link #request(List, Self)}. */
+    Self self(ClientConnection client) {
+        return new Self(this, client);
+    }
+
     /** The fields of a request as it goes upstream. */
     public List<Header> request(List<Header> fields, ClientConnection client) {
+        return request(fields, self(client));
+    }
+
+    /** The fields of a request as it goes upstream, with the connection's part written beforehand. */
+    List<Header> request(List<Header> fields, Self self) {
+        ClientConnection client = self.client;
         Set<String> named = connectionOptions(fields);
         boolean teTrailers = false;
         String authority = null;
@@ -126,9 +168,8 @@ public final class ForwardingHeaders {
             out.add(Header.of("te", "trailers"));
         }
         if (config.xForwardedFor()) {
-            InetAddress address = client.remote() == null ? null : client.remote().getAddress();
-            if (address != null) {
-                xff = append(xff, ipText(address));
+            if (self.address != null) {
+                xff = append(xff, self.address);
             }
             if (xff != null) {
                 out.add(Header.of("x-forwarded-for", xff.toString()));
@@ -138,11 +179,11 @@ public final class ForwardingHeaders {
             out.add(Header.of("x-forwarded-proto", xfp != null ? xfp : client.scheme()));
         }
         if (config.forwarded()) {
-            String element = forwardedElement(client, authority != null ? authority : host);
-            out.add(Header.of("forwarded", append(forwarded, element).toString()));
+            String element = forwardedElement(self, authority != null ? authority : host);
+            out.add(Header.of("forwarded", forwarded == null ? element : append(forwarded, element).toString()));
         }
         if (config.via()) {
-            out.add(Header.of("via", append(via, client.protocolVersion() + viaSuffix).toString()));
+            out.add(Header.of("via", via == null ? self.via : append(via, self.via).toString()));
         }
         return out;
     }
@@ -213,14 +254,12 @@ public final class ForwardingHeaders {
     }
 
     /** One RFC 7239 forwarded-element: {@code for=...;by=...;proto=...;host=...}. */
-    private String forwardedElement(ClientConnection client, String host) {
-        StringBuilder sb = new StringBuilder(64);
-        pair(sb, "for", node(config.forwardedFor(), client.remote()));
-        pair(sb, "by", node(config.forwardedBy(), client.local()));
-        pair(sb, "proto", quoteIfNeeded(client.scheme()));
-        if (host != null && isQuotable(host)) {
-            pair(sb, "host", quoteIfNeeded(host));
+    private static String forwardedElement(Self self, String host) {
+        if (host == null || !isQuotable(host)) {
+            return self.forwarded;
         }
+        StringBuilder sb = new StringBuilder(self.forwarded.length() + host.length() + 8).append(self.forwarded);
+        pair(sb, "host", quoteIfNeeded(host));
         return sb.toString();
     }
 

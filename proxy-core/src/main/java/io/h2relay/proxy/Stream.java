@@ -181,7 +181,7 @@ final class Stream {
         for (Header h : head) {
             fields.add(upstreamPath != null && h.name().equals(":path") ? Header.of(":path", upstreamPath) : h);
         }
-        upstreamHead = route.requestHeaders().apply(pc.forwarding().request(fields, client.connection()));
+        upstreamHead = route.requestHeaders().apply(client.forwarded(pc.forwarding(), fields));
         pending.add(first);
         acquire();
         if (requestEnded) {
