@@ -105,6 +105,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     private final HeldBytes held;
     /** What the Streams sent this connection while it handled a message: handled right after ({@link #settle}). */
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
+    private final RequestDeadlines deadlines;
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -140,6 +141,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
         this.pc = pc;
         this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
+        this.deadlines = new RequestDeadlines(timers);
         this.engine = engine;
         this.io = new EngineSocket(engine, socket);
         this.client = client;
@@ -166,6 +168,10 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
                 .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(ForStream.class, f -> {
                     f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
+                    deadlines.fire();
                     return settle(this);
                 })
                 .onMessage(Drain.class, d -> settle(onDrain(d)))
@@ -361,8 +367,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     }
 
     @Override
-    public TimerScheduler<ToDownstream> timers() {
-        return timers;
+    public RequestDeadlines deadlines() {
+        return deadlines;
     }
 
     @Override

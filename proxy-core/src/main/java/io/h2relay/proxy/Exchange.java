@@ -127,7 +127,7 @@ final class Exchange {
     // ---- to a client connection (DownstreamConnection, Http1Downstream) ------------------------------------------
 
     sealed interface ToDownstream permits ForStream, StreamEnded, Respond, RequestConsumed, ResetClientStream,
-            DownstreamConnection.Internal, Http1Downstream.Internal {}
+            RequestDeadlines.Tick, DownstreamConnection.Internal, Http1Downstream.Internal {}
 
     /** For the Stream behind {@code to}, from the pool, an upstream connection or the Stream's own timer. */
     record ForStream(StreamRef to, ToStream message) implements ToDownstream {}

@@ -97,6 +97,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     private final Map<Integer, Stream> live = new HashMap<>();
     /** What the Streams sent while this actor handled a message: handled right after ({@link #settle}). */
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
+    private final RequestDeadlines deadlines;
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
     private Http1Exchange cur;
@@ -112,6 +113,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
         this.pc = pc;
         this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
+        this.deadlines = new RequestDeadlines(timers);
         this.listener = listener;
         this.socket = socket;
         this.remote = remote;
@@ -134,6 +136,10 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                 .onMessage(Net.class, n -> ConnectionFront.inbound(this, socket, n.event()))
                 .onMessage(ForStream.class, f -> {
                     f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
+                    deadlines.fire();
                     return settle(this);
                 })
                 .onMessage(Drain.class, d -> settle(onDrain(d)))
@@ -412,8 +418,8 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     }
 
     @Override
-    public TimerScheduler<ToDownstream> timers() {
-        return timers;
+    public RequestDeadlines deadlines() {
+        return deadlines;
     }
 
     @Override

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 
 /**
@@ -71,7 +70,8 @@ final class Stream {
          */
         void fromStream(ToDownstream message);
 
-        TimerScheduler<ToDownstream> timers();
+        /** The connection's request timeouts. */
+        RequestDeadlines deadlines();
 
         Logger log();
     }
@@ -89,6 +89,11 @@ final class Stream {
     private final ClientSide client;
     private ExchangeTrace trace;
     private boolean stopped;
+    /** Membership of the host's {@link RequestDeadlines} list. */
+    boolean deadlineListed;
+    long deadline;
+    Stream deadlinePrev;
+    Stream deadlineNext;
 
     private Route route;
     private ActorRef<ToPool> pool;
@@ -291,7 +296,7 @@ final class Stream {
         }
         stopped = true;
         ref.markGone();
-        host.timers().cancel(ref);
+        host.deadlines().remove(this);
         record();
         host.fromStream(new StreamEnded(id));
     }
@@ -387,7 +392,7 @@ final class Stream {
     private void startRequestTimer() {
         Duration timeout = route.timeout();
         if (!timeout.isZero() && !responseStarted) {
-            host.timers().startSingleTimer(ref, new ForStream(ref, Timeout.INSTANCE), timeout);
+            host.deadlines().add(this, timeout);
         }
     }
 
@@ -405,7 +410,7 @@ final class Stream {
         List<Header> head = part.head();
         if (head != null) {
             responseStarted = true;
-            host.timers().cancel(ref);
+            host.deadlines().remove(this);
             trace.backendAnswered();
             head = route.responseHeaders().apply(pc.forwarding().response(head, upstreamVersion));
         }

@@ -103,13 +103,13 @@ class StreamTest {
 
     /** Hosts one Stream: delivers what is sent to it, passes what it sends its connection on to {@code probe}. */
     private static final class ProbeHost extends AbstractBehavior<ToDownstream> implements Stream.Host {
-        private final TimerScheduler<ToDownstream> timers;
+        private final RequestDeadlines deadlines;
         private final ActorRef<ToDownstream> probe;
 
         ProbeHost(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, ActorRef<ToDownstream> probe,
                 Consumer<Stream.Host> start) {
             super(ctx);
-            this.timers = timers;
+            this.deadlines = new RequestDeadlines(timers);
             this.probe = probe;
             start.accept(this);
         }
@@ -119,6 +119,10 @@ class StreamTest {
             return newReceiveBuilder()
                     .onMessage(ForStream.class, f -> {
                         f.to().stream.receive(f.message());
+                        return this;
+                    })
+                    .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
+                        deadlines.fire();
                         return this;
                     })
                     .build();
@@ -135,8 +139,8 @@ class StreamTest {
         }
 
         @Override
-        public TimerScheduler<ToDownstream> timers() {
-            return timers;
+        public RequestDeadlines deadlines() {
+            return deadlines;
         }
 
         @Override
@@ -238,6 +242,7 @@ class StreamTest {
         rig.pool.receiveMessage();
         s.tell(new UpstreamFailed(Failure.CONNECT_FAILED));
         assertEquals("502", status(rig.expectDownstream(Respond.class)));
+        rig.expectDownstream(StreamEnded.class);
 
         StreamRef busy = rig.stream("/api/y", RequestPart.END);
         rig.pool.receiveMessage();
@@ -295,5 +300,18 @@ class StreamTest {
         rig.expectDownstream(StreamEnded.class);
         assertTrue(s.gone());
         rig.pool.expectNoMessage();
+    }
+
+    @Test
+    void aResponseHeadBeforeTheDeadlineLeavesNoTimeoutBehind() {
+        Rig rig = new Rig(CLUSTER + "routes.all { cluster = c, timeout = 50ms }");
+        StreamRef s = rig.stream("/quick", RequestPart.END);
+        rig.pool.receiveMessage();
+        s.tell(new Attached(rig.upstream.ref(), 5));
+        s.tell(new ResponseData(head("200", false)));
+        assertEquals("200", status(rig.expectDownstream(Respond.class)));
+        // Well past the deadline: no 504, no cancel.
+        rig.downstream.expectNoMessage(java.time.Duration.ofMillis(300));
+        rig.upstream.expectNoMessage();
     }
 }
