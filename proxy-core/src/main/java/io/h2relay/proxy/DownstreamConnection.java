@@ -9,8 +9,10 @@ import io.h2relay.hpack.Header;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.io.TlsSocket;
+import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.ForStream;
+import io.h2relay.proxy.Exchange.ForStreams;
 import io.h2relay.proxy.Exchange.PriorityChange;
 import io.h2relay.proxy.Exchange.RequestConsumed;
 import io.h2relay.proxy.Exchange.RequestData;
@@ -21,6 +23,7 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
+import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.tls.H2Security;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -106,6 +109,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     /** What the Streams sent this connection while it handled a message: handled right after ({@link #settle}). */
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private final RequestDeadlines deadlines;
+    private final PoolMail poolMail = new PoolMail();
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -168,6 +172,12 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
                 .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(ForStream.class, f -> {
                     f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessage(ForStreams.class, b -> {
+                    for (ForStream f : b.all()) {
+                        f.to().stream.receive(f.message());
+                    }
                     return settle(this);
                 })
                 .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
@@ -372,6 +382,11 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     }
 
     @Override
+    public void acquire(ActorRef<ToPool> pool, Acquire request) {
+        poolMail.tell(pool, request);
+    }
+
+    @Override
     public Logger log() {
         return getContext().getLog();
     }
@@ -399,6 +414,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
             }
             pump();
         }
+        poolMail.flush();
         return next;
     }
 

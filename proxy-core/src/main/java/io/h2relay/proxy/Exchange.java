@@ -126,11 +126,14 @@ final class Exchange {
 
     // ---- to a client connection (DownstreamConnection, Http1Downstream) ------------------------------------------
 
-    sealed interface ToDownstream permits ForStream, StreamEnded, Respond, RequestConsumed, ResetClientStream,
+    sealed interface ToDownstream permits ForStream, ForStreams, StreamEnded, Respond, RequestConsumed, ResetClientStream,
             RequestDeadlines.Tick, DownstreamConnection.Internal, Http1Downstream.Internal {}
 
     /** For the Stream behind {@code to}, from the pool, an upstream connection or the Stream's own timer. */
     record ForStream(StreamRef to, ToStream message) implements ToDownstream {}
+
+    /** Several {@link ForStream} from one actor's batch, in order ({@link StreamMail}). */
+    record ForStreams(List<ForStream> all) implements ToDownstream {}
 
     /** From a Stream: the exchange is over; forget it once its queued response bytes went out. */
     record StreamEnded(int streamId) implements ToDownstream {}
@@ -169,7 +172,10 @@ final class Exchange {
 
     // ---- to an UpstreamPool -----------------------------------------------------------------------------------
 
-    sealed interface ToPool permits Acquire, UpstreamPool.Internal {}
+    sealed interface ToPool permits Acquire, AcquireAll, UpstreamPool.Internal {}
+
+    /** Several {@link Acquire} from one client connection's batch, in order ({@link PoolMail}). */
+    record AcquireAll(List<Acquire> all) implements ToPool {}
 
     /**
      * From a Stream: find a connection for this request.

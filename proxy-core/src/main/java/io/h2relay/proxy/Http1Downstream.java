@@ -14,8 +14,10 @@ import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.proxy.DownstreamConnection.Drain;
 import io.h2relay.proxy.DownstreamConnection.Net;
+import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.ForStream;
+import io.h2relay.proxy.Exchange.ForStreams;
 import io.h2relay.proxy.Exchange.RequestConsumed;
 import io.h2relay.proxy.Exchange.RequestData;
 import io.h2relay.proxy.Exchange.RequestPart;
@@ -25,6 +27,7 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
+import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Http1Heads.Kind;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -98,6 +101,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     /** What the Streams sent while this actor handled a message: handled right after ({@link #settle}). */
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private final RequestDeadlines deadlines;
+    private final PoolMail poolMail = new PoolMail();
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
     private Http1Exchange cur;
@@ -136,6 +140,12 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                 .onMessage(Net.class, n -> ConnectionFront.inbound(this, socket, n.event()))
                 .onMessage(ForStream.class, f -> {
                     f.to().stream.receive(f.message());
+                    return settle(this);
+                })
+                .onMessage(ForStreams.class, b -> {
+                    for (ForStream f : b.all()) {
+                        f.to().stream.receive(f.message());
+                    }
                     return settle(this);
                 })
                 .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
@@ -423,6 +433,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     }
 
     @Override
+    public void acquire(ActorRef<ToPool> pool, Acquire request) {
+        poolMail.tell(pool, request);
+    }
+
+    @Override
     public Logger log() {
         return getContext().getLog();
     }
@@ -444,6 +459,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                 next = onStreamGone(g);
             }
         }
+        poolMail.flush();
         return next;
     }
 

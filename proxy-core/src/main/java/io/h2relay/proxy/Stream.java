@@ -73,6 +73,9 @@ final class Stream {
         /** The connection's request timeouts. */
         RequestDeadlines deadlines();
 
+        /** Hands a request to its cluster's pool, with the others of the same batch ({@link PoolMail}). */
+        void acquire(ActorRef<ToPool> pool, Acquire request);
+
         Logger log();
     }
 
@@ -307,7 +310,7 @@ final class Stream {
         RequestPart first = pending.take();
         requestOutstanding += first.bytes();
         retain(first);
-        pool.tell(new Acquire(ref, upstreamHead, first, attempt, afterConnectFailure));
+        host.acquire(pool, new Acquire(ref, upstreamHead, first, attempt, afterConnectFailure));
     }
 
     private void onRequestData(RequestPart part) {

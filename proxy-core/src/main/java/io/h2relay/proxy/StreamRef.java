@@ -27,6 +27,10 @@ final class StreamRef {
         this.stream = stream;
     }
 
+    ActorRef<ToDownstream> host() {
+        return host;
+    }
+
     void tell(ToStream message) {
         host.tell(new ForStream(this, message));
     }

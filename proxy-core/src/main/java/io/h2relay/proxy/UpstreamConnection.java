@@ -39,6 +39,7 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -112,6 +113,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     private long completed;
     private long reportedCompleted;
     private final HeldBytes held;
+    private final StreamMail mail = new StreamMail();
 
     static Behavior<ToUpstream> create(ProxyContext pc, ActorRef<ToPool> pool, Endpoint endpoint,
             ClusterConfig cluster) {
@@ -146,8 +148,29 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         io.flush(); // held by the socket until the connection is up
     }
 
+    /** Every message's Stream mail goes out once it is handled ({@link StreamMail}). */
     @Override
     public Receive<ToUpstream> createReceive() {
+        Receive<ToUpstream> handlers = handlers();
+        return newReceiveBuilder()
+                .onMessage(ToUpstream.class, m -> {
+                    try {
+                        return handlers.receiveMessage(m);
+                    } finally {
+                        mail.flush();
+                    }
+                })
+                .onSignal(Signal.class, s -> {
+                    try {
+                        return handlers.receiveSignal(s);
+                    } finally {
+                        mail.flush();
+                    }
+                })
+                .build();
+    }
+
+    private Receive<ToUpstream> handlers() {
         return newReceiveBuilder()
                 .onMessage(Net.class, n -> io.inbound(n.event(), this::onNet, this))
                 .onMessage(Open.class, this::onOpen)
@@ -227,7 +250,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
     }
 
     private void bounce(Open o, Failure failure) {
-        o.stream().tell(new UpstreamFailed(failure));
+        mail.tell(o.stream(), new UpstreamFailed(failure));
         completed++;
     }
 
@@ -271,7 +294,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
         Entry x = new Entry(id, o.stream());
         streams.put(id, x);
-        o.stream().tell(new Attached(getContext().getSelf(), id, "2", endpoint));
+        mail.tell(o.stream(), new Attached(getContext().getSelf(), id, "2", endpoint));
         if (!endWithHead) {
             sendPart(x, first);
         }
@@ -312,7 +335,11 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
 
     /** One event that already passed the socket's layers (for the actor this behaviour took over from). */
     Behavior<ToUpstream> onSocketEvent(SocketEvent e) {
-        return onNet(e);
+        try {
+            return onNet(e);
+        } finally {
+            mail.flush();
+        }
     }
 
     private Behavior<ToUpstream> onNet(SocketEvent e) {
@@ -357,7 +384,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         for (Entry x : new ArrayList<>(streams.values())) {
             forget(x);
             if (!x.responseEnded) {
-                x.stream.tell(new UpstreamFailed(Failure.LOST));
+                mail.tell(x.stream, new UpstreamFailed(Failure.LOST));
             }
         }
         while (!waiting.isEmpty()) {
@@ -439,10 +466,10 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
         if (x.touched) {
             x.touched = false;
-            x.stream.tell(new ResponseData(x.takePart())); // what came before the reset, first
+            mail.tell(x.stream, new ResponseData(x.takePart())); // what came before the reset, first
         }
         forget(x);
-        x.stream.tell(new UpstreamReset(s.errorCode(), s.remoteReset() && s.refused(), s.remoteReset()));
+        mail.tell(x.stream, new UpstreamReset(s.errorCode(), s.remoteReset() && s.refused(), s.remoteReset()));
     }
 
     private void touch(Entry x) {
@@ -457,7 +484,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         for (Entry x : touched) {
             if (x.touched) {
                 x.touched = false;
-                x.stream.tell(new ResponseData(x.takePart()));
+                mail.tell(x.stream, new ResponseData(x.takePart()));
                 if (x.responseEnded) {
                     watched.add(x);
                 }
@@ -475,7 +502,7 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             Entry x = it.next();
             long queued = engine.queuedData(x.id);
             if (x.queuedRequest > queued) {
-                x.stream.tell(new RequestCredit((int) (x.queuedRequest - queued)));
+                mail.tell(x.stream, new RequestCredit((int) (x.queuedRequest - queued)));
                 x.queuedRequest = queued;
             }
             if (done(x)) {

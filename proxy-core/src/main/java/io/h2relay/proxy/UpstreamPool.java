@@ -3,6 +3,7 @@ package io.h2relay.proxy;
 import io.h2relay.config.ClusterConfig;
 import io.h2relay.config.Endpoint;
 import io.h2relay.proxy.Exchange.Acquire;
+import io.h2relay.proxy.Exchange.AcquireAll;
 import io.h2relay.proxy.Exchange.Open;
 import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Exchange.ToUpstream;
@@ -151,6 +152,12 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     public Receive<ToPool> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Acquire.class, this::onAcquire)
+                .onMessage(AcquireAll.class, b -> {
+                    for (Acquire a : b.all()) {
+                        onAcquire(a);
+                    }
+                    return this;
+                })
                 .onMessage(Ready.class, r -> {
                     Conn c = connections.get(r.connection());
                     if (c != null) {

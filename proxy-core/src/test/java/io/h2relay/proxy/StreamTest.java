@@ -144,6 +144,11 @@ class StreamTest {
         }
 
         @Override
+        public void acquire(ActorRef<ToPool> pool, Acquire request) {
+            pool.tell(request);
+        }
+
+        @Override
         public Logger log() {
             return getContext().getLog();
         }
