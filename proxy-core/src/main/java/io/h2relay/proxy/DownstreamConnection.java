@@ -24,6 +24,7 @@ import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToPool;
+import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.tls.H2Security;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -110,6 +111,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private final RequestDeadlines deadlines;
     private final PoolMail poolMail = new PoolMail();
+    private final UpstreamMail upstreamMail = new UpstreamMail();
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -202,6 +204,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
                             x.stream.connectionClosed(); // its backend stream is cancelled
                         }
                     }
+                    upstreamMail.flush();
                     fromStreams.clear();
                     held.clear();
                     pc.metrics().downstreamClosed(client.protocol());
@@ -387,6 +390,11 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     }
 
     @Override
+    public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
+        upstreamMail.tell(connection, message);
+    }
+
+    @Override
     public Logger log() {
         return getContext().getLog();
     }
@@ -415,6 +423,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
             pump();
         }
         poolMail.flush();
+        upstreamMail.flush();
         return next;
     }
 

@@ -152,7 +152,8 @@ final class Exchange {
 
     // ---- to an UpstreamConnection -----------------------------------------------------------------------------
 
-    sealed interface ToUpstream permits Open, Send, ResponseConsumed, Prioritize, Cancel, UpstreamConnection.Internal,
+    sealed interface ToUpstream permits Open, Send, ResponseConsumed, Prioritize, Cancel, UpstreamBatch,
+            UpstreamConnection.Internal,
             Http1UpstreamConnection.Internal, TlsUpstreamConnect.Internal, Unreachable.Forgotten {}
 
     /** From the pool: open a stream for this request; {@code first} is what the Stream had of the body so far. */
@@ -169,6 +170,26 @@ final class Exchange {
 
     /** From a Stream: reset the backend stream. */
     record Cancel(int streamId, int errorCode) implements ToUpstream {}
+
+    /** Several messages for one upstream connection from one actor's batch, in order ({@link UpstreamMail}). */
+    record UpstreamBatch(List<ToUpstream> all) implements ToUpstream {}
+
+    /** The {@link Open}s in a message for an upstream connection: itself, those in a batch, or none. */
+    static List<Open> opens(ToUpstream message) {
+        if (message instanceof Open o) {
+            return List.of(o);
+        }
+        if (message instanceof UpstreamBatch b) {
+            List<Open> opens = new java.util.ArrayList<>(b.all().size());
+            for (ToUpstream m : b.all()) {
+                if (m instanceof Open o) {
+                    opens.add(o);
+                }
+            }
+            return opens;
+        }
+        return List.of();
+    }
 
     // ---- to an UpstreamPool -----------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
 import io.h2relay.proxy.Exchange.ToPool;
+import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.proxy.Http1Heads.Kind;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -102,6 +103,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
     private final RequestDeadlines deadlines;
     private final PoolMail poolMail = new PoolMail();
+    private final UpstreamMail upstreamMail = new UpstreamMail();
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
     private Http1Exchange cur;
@@ -171,6 +173,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                     for (Stream stream : live.values()) {
                         stream.connectionClosed(); // its backend stream is cancelled
                     }
+                    upstreamMail.flush();
                     fromStreams.clear();
                     held.clear();
                     pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
@@ -438,6 +441,11 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     }
 
     @Override
+    public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
+        upstreamMail.tell(connection, message);
+    }
+
+    @Override
     public Logger log() {
         return getContext().getLog();
     }
@@ -460,6 +468,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
             }
         }
         poolMail.flush();
+        upstreamMail.flush();
         return next;
     }
 

@@ -22,6 +22,7 @@ import io.h2relay.proxy.Exchange.ResponseData;
 import io.h2relay.proxy.Exchange.Send;
 import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Exchange.ToUpstream;
+import io.h2relay.proxy.Exchange.UpstreamBatch;
 import io.h2relay.proxy.Exchange.UpstreamFailed;
 import io.h2relay.proxy.Exchange.UpstreamReset;
 import io.h2relay.proxy.UpstreamConnection.Net;
@@ -129,8 +130,26 @@ final class Http1UpstreamConnection extends AbstractBehavior<ToUpstream> {
         }
     }
 
+    /** A batch ({@link UpstreamBatch}) is handled message by message, in order. */
     @Override
     public Receive<ToUpstream> createReceive() {
+        Receive<ToUpstream> handlers = handlers();
+        return newReceiveBuilder()
+                .onMessage(UpstreamBatch.class, b -> {
+                    for (ToUpstream m : b.all()) {
+                        Behavior<ToUpstream> next = handlers.receiveMessage(m);
+                        if (next != this && next != Behaviors.<ToUpstream>same()) {
+                            return next; // none of the batched messages stops us; were it so, the rest is moot
+                        }
+                    }
+                    return this;
+                })
+                .onMessage(ToUpstream.class, handlers::receiveMessage)
+                .onSignal(org.apache.pekko.actor.typed.Signal.class, handlers::receiveSignal)
+                .build();
+    }
+
+    private Receive<ToUpstream> handlers() {
         return newReceiveBuilder()
                 .onMessage(Net.class, n -> inbound(n.event()))
                 .onMessage(Open.class, this::onOpen)

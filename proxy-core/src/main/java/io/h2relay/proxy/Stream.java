@@ -76,6 +76,9 @@ final class Stream {
         /** Hands a request to its cluster's pool, with the others of the same batch ({@link PoolMail}). */
         void acquire(ActorRef<ToPool> pool, Acquire request);
 
+        /** A message for the backend stream's connection, with the others of the same batch ({@link UpstreamMail}). */
+        void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message);
+
         Logger log();
     }
 
@@ -249,7 +252,7 @@ final class Stream {
         } else if (message instanceof ResponseCredit c) {
             responseOutstanding -= c.bytes();
             if (upstream != null) {
-                upstream.tell(new ResponseConsumed(upstreamId, c.bytes()));
+                host.toUpstream(upstream, new ResponseConsumed(upstreamId, c.bytes()));
             }
             finishIfDone();
         } else if (message instanceof Attached a) {
@@ -258,13 +261,13 @@ final class Stream {
             priority = p.fieldValue();
             trace.priority = priority;
             if (upstream != null) {
-                upstream.tell(new Prioritize(upstreamId, priority));
+                host.toUpstream(upstream, new Prioritize(upstreamId, priority));
             }
         } else if (message instanceof ClientReset r) {
             trace.end(requestEnded && responseEnded ? ExchangeRecord.Outcome.COMPLETED
                     : ExchangeRecord.Outcome.CLIENT_RESET, r.errorCode());
             if (upstream != null) {
-                upstream.tell(new Cancel(upstreamId, r.errorCode())); // the same code both ways
+                host.toUpstream(upstream, new Cancel(upstreamId, r.errorCode())); // the same code both ways
                 upstream = null;
             }
             stop();
@@ -319,7 +322,7 @@ final class Stream {
         if (upstream == null) {
             pending.add(part);
         } else {
-            upstream.tell(new Send(upstreamId, part));
+            host.toUpstream(upstream, new Send(upstreamId, part));
             requestOutstanding += part.bytes();
             retain(part);
         }
@@ -336,12 +339,12 @@ final class Stream {
         trace.headSent(a.endpoint());
         RequestPart part = pending.take();
         if (!part.isEmpty()) {
-            upstream.tell(new Send(upstreamId, part));
+            host.toUpstream(upstream, new Send(upstreamId, part));
             requestOutstanding += part.bytes();
             retain(part);
         }
         if (priority != null) {
-            upstream.tell(new Prioritize(upstreamId, priority));
+            host.toUpstream(upstream, new Prioritize(upstreamId, priority));
         }
     }
 
@@ -555,7 +558,7 @@ final class Stream {
 
     private void cancelUpstream() {
         if (upstream != null) {
-            upstream.tell(new Cancel(upstreamId, ErrorCode.CANCEL.code()));
+            host.toUpstream(upstream, new Cancel(upstreamId, ErrorCode.CANCEL.code()));
             upstream = null;
         }
     }

@@ -133,7 +133,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
                 })
                 .onMessage(ToUpstream.class, m -> {
                     if (stash.isFull()) {
-                        if (m instanceof Open o) {
+                        for (Open o : Exchange.opens(m)) {
                             o.stream().tell(new UpstreamFailed(Failure.NOT_PROCESSED));
                         }
                     } else {
@@ -205,7 +205,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
         }
         if (!Behavior.isAlive(state.next)) {
             stash.forEach(m -> {
-                if (m instanceof Open o) {
+                for (Open o : Exchange.opens(m)) {
                     o.stream().tell(new UpstreamFailed(Failure.NOT_PROCESSED));
                 }
             });
@@ -220,7 +220,7 @@ final class TlsUpstreamConnect extends AbstractBehavior<ToUpstream> {
         pc.metrics().connectFailed(cluster.name());
         pool.tell(new UpstreamPool.ConnectFailed(getContext().getSelf()));
         stash.forEach(m -> {
-            if (m instanceof Open o) {
+            for (Open o : Exchange.opens(m)) {
                 o.stream().tell(new UpstreamFailed(Failure.CONNECT_FAILED));
             }
         });

@@ -22,8 +22,10 @@ final class Unreachable {
 
     static Behavior<ToUpstream> behavior() {
         return Behaviors.receive(ToUpstream.class)
-                .onMessage(Open.class, o -> {
-                    o.stream().tell(new UpstreamFailed(Failure.CONNECT_FAILED));
+                .onMessage(ToUpstream.class, m -> m instanceof Open || m instanceof Exchange.UpstreamBatch, m -> {
+                    for (Open o : Exchange.opens(m)) {
+                        o.stream().tell(new UpstreamFailed(Failure.CONNECT_FAILED));
+                    }
                     return Behaviors.same();
                 })
                 .onMessageEquals(Forgotten.INSTANCE, Behaviors::stopped)

@@ -23,6 +23,7 @@ import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.Send;
 import io.h2relay.proxy.Exchange.ToPool;
 import io.h2relay.proxy.Exchange.ToUpstream;
+import io.h2relay.proxy.Exchange.UpstreamBatch;
 import io.h2relay.proxy.Exchange.UpstreamFailed;
 import io.h2relay.proxy.Exchange.UpstreamReset;
 import java.net.InetSocketAddress;
@@ -155,6 +156,15 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
         return newReceiveBuilder()
                 .onMessage(ToUpstream.class, m -> {
                     try {
+                        if (m instanceof UpstreamBatch b) {
+                            for (ToUpstream one : b.all()) {
+                                Behavior<ToUpstream> next = handlers.receiveMessage(one);
+                                if (next != this && next != Behaviors.<ToUpstream>same()) {
+                                    return next; // none of the batched messages stops us; were it so, the rest is moot
+                                }
+                            }
+                            return this;
+                        }
                         return handlers.receiveMessage(m);
                     } finally {
                         mail.flush();

@@ -114,6 +114,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     private final EndpointState[] endpoints;
     private final EndpointHealth health;
     private final Map<ActorRef<ToUpstream>, Conn> connections = new HashMap<>();
+    private final UpstreamMail mail = new UpstreamMail();
     private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
     private int next;
     private boolean retiring;
@@ -148,8 +149,29 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         pc.metrics().pending(cluster.name(), 0); // the gauge exists from the start
     }
 
+    /** Every message's connection mail goes out once it is handled ({@link UpstreamMail}). */
     @Override
     public Receive<ToPool> createReceive() {
+        Receive<ToPool> handlers = handlers();
+        return newReceiveBuilder()
+                .onMessage(ToPool.class, m -> {
+                    try {
+                        return handlers.receiveMessage(m);
+                    } finally {
+                        mail.flush();
+                    }
+                })
+                .onSignal(org.apache.pekko.actor.typed.Signal.class, s -> {
+                    try {
+                        return handlers.receiveSignal(s);
+                    } finally {
+                        mail.flush();
+                    }
+                })
+                .build();
+    }
+
+    private Receive<ToPool> handlers() {
         return newReceiveBuilder()
                 .onMessage(Acquire.class, this::onAcquire)
                 .onMessage(AcquireAll.class, b -> {
@@ -195,7 +217,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
                 .onMessageEquals(Retire.INSTANCE, () -> {
                     retiring = true;
                     for (Conn c : connections.values()) {
-                        c.ref.tell(UpstreamConnection.Retire.INSTANCE);
+                        mail.tell(c.ref, UpstreamConnection.Retire.INSTANCE);
                     }
                     getContext().scheduleOnce(ProxyServer.RETIRE_GRACE, getContext().getSelf(),
                             RetireGraceOver.INSTANCE);
@@ -246,9 +268,9 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
             if (conn != null) {
                 next = (i + 1) % n;
                 conn.sent++;
-                conn.ref.tell(new Open(a.stream(), a.head(), a.first()));
+                mail.tell(conn.ref, new Open(a.stream(), a.head(), a.first()));
                 if (retiring) {
-                    conn.ref.tell(UpstreamConnection.Retire.INSTANCE); // after the Open: it closes once that is done
+                    mail.tell(conn.ref, UpstreamConnection.Retire.INSTANCE); // after the Open: it closes once done
                 }
                 return true;
             }
@@ -272,7 +294,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     }
 
     private Behavior<ToPool> onConnectFailed(ConnectFailed f) {
-        f.connection().tell(Unreachable.Forgotten.INSTANCE); // after every Open we sent it: it may stop now
+        mail.tell(f.connection(), Unreachable.Forgotten.INSTANCE); // after every Open we sent it: it may stop now
         Conn c = connections.remove(f.connection());
         if (c == null) {
             return this;

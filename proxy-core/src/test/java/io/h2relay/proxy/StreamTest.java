@@ -149,6 +149,11 @@ class StreamTest {
         }
 
         @Override
+        public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
+            connection.tell(message);
+        }
+
+        @Override
         public Logger log() {
             return getContext().getLog();
         }
