@@ -108,7 +108,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     private final Set<Entry> watched = new LinkedHashSet<>();
     private final HeldBytes held;
     /** What the Streams sent this connection while it handled a message: handled right after ({@link #settle}). */
-    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
+    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>(4);
     private final RequestDeadlines deadlines;
     private final PoolMail poolMail = new PoolMail();
     private final UpstreamMail upstreamMail = new UpstreamMail();

@@ -100,7 +100,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     /** Streams not yet ended: this exchange's, and earlier ones still waiting for credit. */
     private final Map<Integer, Stream> live = new HashMap<>();
     /** What the Streams sent while this actor handled a message: handled right after ({@link #settle}). */
-    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>();
+    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>(4);
     private final RequestDeadlines deadlines;
     private final PoolMail poolMail = new PoolMail();
     private final UpstreamMail upstreamMail = new UpstreamMail();

@@ -14,8 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class PoolMail {
 
-    private final List<ActorRef<ToPool>> pools = new ArrayList<>(2);
-    private final List<List<Acquire>> requests = new ArrayList<>(2);
+    private final List<ActorRef<ToPool>> pools = new ArrayList<>();
+    private final List<List<Acquire>> requests = new ArrayList<>();
 
     void tell(ActorRef<ToPool> pool, Acquire acquire) {
         for (int i = 0; i < pools.size(); i++) {

@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class UpstreamMail {
 
-    private final List<ActorRef<ToUpstream>> to = new ArrayList<>(2);
-    private final List<List<ToUpstream>> messages = new ArrayList<>(2);
+    private final List<ActorRef<ToUpstream>> to = new ArrayList<>();
+    private final List<List<ToUpstream>> messages = new ArrayList<>();
 
     void tell(ActorRef<ToUpstream> connection, ToUpstream message) {
         for (int i = to.size() - 1; i >= 0; i--) {
