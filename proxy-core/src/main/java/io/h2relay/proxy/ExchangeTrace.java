@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What a {@link Stream} notes about its exchange for the {@link ExchangeRecord} and the metrics: times, heads, body
- * byte counts and (when an observer asked) the first body bytes. Touched only by the Stream actor.
+ * byte counts and (when an observer asked) the first body bytes. Touched only by its Stream, on the client connection actor's thread.
  */
 final class ExchangeTrace {
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy's meters, in a Micrometer registry (the application passes a Prometheus one; tests read them back). The
- * connection and stream actors call the package-private methods below on their own threads; meters are cached per
- * tag set, so a call costs a map probe and an atomic add.
+ * connection actors (and the Streams they host) call the package-private methods below on their own threads; meters
+ * are cached per tag set, so a call costs a map probe and an atomic add.
  *
  * <p>Names follow Micrometer's conventions (dotted, base units), so Prometheus shows {@code h2relay_requests_seconds},
  * {@code h2relay_downstream_connections_accepted_total} and so on. Tag values stay bounded: routes and clusters come
