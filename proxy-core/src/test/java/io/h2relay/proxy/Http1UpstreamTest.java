@@ -450,4 +450,43 @@ class Http1UpstreamTest {
             }
         }
     }
+
+    @Test
+    void aRequestResetWhileItWaitsForABusyBackendIsNeverSent() throws Exception {
+        CountDownLatch slowArrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (RawHttp1Backend backend = new RawHttp1Backend((c, r, out) -> {
+            if (r.line().contains("/slow")) {
+                slowArrived.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ok(out, "done " + r.line().split(" ")[1]);
+        }, true)) {
+            // One connection, busy with /slow: the next request waits in the proxy for it.
+            ProxyServer proxy = proxyTo(backend, "clusters.backend.max-connections-per-endpoint = 1\n");
+            try (H2TestClient client = new H2TestClient(proxy.address("main"))) {
+                int slow = client.request(H2TestClient.get("example.test", "/slow"), true);
+                assertTrue(slowArrived.await(10, TimeUnit.SECONDS));
+                int waiting = client.request(H2TestClient.get("example.test", "/waiting"), true);
+                client.act(e -> e.resetStream(waiting, ErrorCode.CANCEL.code()));
+                client.act(e -> e.ping(7L)); // answered after the reset was handled: the Stream is gone by then
+                client.await(Event.PingAckReceived.class, p -> true);
+                release.countDown();
+                assertEquals("done /slow", new String(client.response(slow).body(), StandardCharsets.UTF_8));
+                assertEquals("done /next", new String(get(proxy, "/next").body(), StandardCharsets.UTF_8));
+                List<String> lines = new ArrayList<>();
+                for (RawHttp1Backend.Request r : backend.requests) {
+                    lines.add(r.line());
+                }
+                assertEquals(List.of("GET /slow HTTP/1.1", "GET /next HTTP/1.1"), lines,
+                        "the reset request never reached the backend");
+            } finally {
+                ProxyFixture.stop(proxy);
+            }
+        }
+    }
 }
