@@ -9,7 +9,6 @@ import io.h2relay.hpack.Header;
 import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.io.TlsSocket;
-import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.ForStreams;
@@ -23,12 +22,9 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
-import io.h2relay.proxy.Exchange.ToPool;
-import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.tls.H2Security;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -38,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -46,7 +41,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.slf4j.Logger;
 
 /**
  * One client connection: owns the server-side engine and hosts a {@link Stream} per request (an object on this
@@ -61,7 +55,7 @@ import org.slf4j.Logger;
  * complete within {@code timeouts.abort} becomes a reset; a drain (GOAWAY, in-flight exchanges finish) has a deadline
  * after which the remaining exchanges are cut.
  */
-final class DownstreamConnection extends AbstractBehavior<ToDownstream> implements Stream.Host {
+final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
 
     sealed interface Internal extends ToDownstream permits Net, Timer, Drain {}
 
@@ -107,11 +101,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
     /** Entries with response bytes to report, or a reset waiting for their queue to drain. */
     private final Set<Entry> watched = new LinkedHashSet<>();
     private final HeldBytes held;
-    /** What the Streams sent this connection while it handled a message: handled right after ({@link #settle}). */
-    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>(4);
-    private final RequestDeadlines deadlines;
-    private final PoolMail poolMail = new PoolMail();
-    private final UpstreamMail upstreamMail = new UpstreamMail();
+    /** The Streams of this connection's requests, and what they sent. */
+    private final HostedStreams hosted;
     private boolean peerGoingAway;
     private boolean draining;
     /** Whether the RFC 9113 §9.2 check of the TLS session has been made (at once on cleartext). */
@@ -147,7 +138,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
         this.pc = pc;
         this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
-        this.deadlines = new RequestDeadlines(timers);
+        this.hosted = new HostedStreams(ctx, timers);
         this.engine = engine;
         this.io = new EngineSocket(engine, socket);
         this.client = client;
@@ -183,7 +174,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
                     return settle(this);
                 })
                 .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
-                    deadlines.fire();
+                    hosted.deadlines().fire();
                     return settle(this);
                 })
                 .onMessage(Drain.class, d -> settle(onDrain(d)))
@@ -204,8 +195,8 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
                             x.stream.connectionClosed(); // its backend stream is cancelled
                         }
                     }
-                    upstreamMail.flush();
-                    fromStreams.clear();
+                    hosted.flush();
+                    hosted.dropOutput();
                     held.clear();
                     pc.metrics().downstreamClosed(client.protocol());
                     pc.metrics().abuse(ProxyMetrics.CLIENT, engine.abuseCounters());
@@ -354,7 +345,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
             }
             RequestPart part = x.batch.takePart();
             if (x.head != null) {
-                x.stream = Stream.start(pc, this, x.id, x.head, part, client);
+                x.stream = Stream.start(pc, hosted, x.id, x.head, part, client);
                 x.head = null;
             } else if (x.stream != null && !part.isEmpty()) {
                 x.stream.receive(new RequestData(part));
@@ -369,36 +360,6 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
 
     // ---- from Streams -------------------------------------------------------------------------------------------
 
-    @Override
-    public ActorRef<ToDownstream> self() {
-        return getContext().getSelf();
-    }
-
-    @Override
-    public void fromStream(ToDownstream message) {
-        fromStreams.add(message);
-    }
-
-    @Override
-    public RequestDeadlines deadlines() {
-        return deadlines;
-    }
-
-    @Override
-    public void acquire(ActorRef<ToPool> pool, Acquire request) {
-        poolMail.tell(pool, request);
-    }
-
-    @Override
-    public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
-        upstreamMail.tell(connection, message);
-    }
-
-    @Override
-    public Logger log() {
-        return getContext().getLog();
-    }
-
     /**
      * Handles what the Streams sent while this actor handled a message, then writes once: the Streams' calls never
      * re-enter the loops that called them (a Stream reached from {@link #pump} may end, say).
@@ -407,9 +368,9 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
         if (!Behavior.isAlive(next)) {
             return next;
         }
-        while (!fromStreams.isEmpty()) {
+        while (hosted.hasOutput()) {
             ToDownstream m;
-            while ((m = fromStreams.poll()) != null) {
+            while ((m = hosted.poll()) != null) {
                 if (m instanceof Respond r) {
                     onRespond(r);
                 } else if (m instanceof RequestConsumed c) {
@@ -422,8 +383,7 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> implemen
             }
             pump();
         }
-        poolMail.flush();
-        upstreamMail.flush();
+        hosted.flush();
         return next;
     }
 

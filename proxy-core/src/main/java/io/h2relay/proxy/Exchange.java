@@ -171,7 +171,7 @@ final class Exchange {
     /** From a Stream: reset the backend stream. */
     record Cancel(int streamId, int errorCode) implements ToUpstream {}
 
-    /** Several messages for one upstream connection from one actor's batch, in order ({@link UpstreamMail}). */
+    /** Several messages for one upstream connection from one actor's batch, in order ({@link Mail}). */
     record UpstreamBatch(List<ToUpstream> all) implements ToUpstream {}
 
     /** The {@link Open}s in a message for an upstream connection: itself, those in a batch, or none. */
@@ -195,7 +195,7 @@ final class Exchange {
 
     sealed interface ToPool permits Acquire, AcquireAll, UpstreamPool.Internal {}
 
-    /** Several {@link Acquire} from one client connection's batch, in order ({@link PoolMail}). */
+    /** Several {@link Acquire} from one client connection's batch, in order ({@link Mail}). */
     record AcquireAll(List<Acquire> all) implements ToPool {}
 
     /**

@@ -14,7 +14,6 @@ import io.h2relay.io.Socket;
 import io.h2relay.io.SocketEvent;
 import io.h2relay.proxy.DownstreamConnection.Drain;
 import io.h2relay.proxy.DownstreamConnection.Net;
-import io.h2relay.proxy.Exchange.Acquire;
 import io.h2relay.proxy.Exchange.ClientReset;
 import io.h2relay.proxy.Exchange.ForStream;
 import io.h2relay.proxy.Exchange.ForStreams;
@@ -27,19 +26,15 @@ import io.h2relay.proxy.Exchange.ResponseCredit;
 import io.h2relay.proxy.Exchange.ResponsePart;
 import io.h2relay.proxy.Exchange.StreamEnded;
 import io.h2relay.proxy.Exchange.ToDownstream;
-import io.h2relay.proxy.Exchange.ToPool;
-import io.h2relay.proxy.Exchange.ToUpstream;
 import io.h2relay.proxy.Http1Heads.Kind;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -48,7 +43,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.util.ByteString;
-import org.slf4j.Logger;
 
 /**
  * One HTTP/1.1 client connection on the sans-IO {@link Http1Connection}: each request becomes a {@link Stream}, as an
@@ -75,7 +69,7 @@ import org.slf4j.Logger;
  * valid. A response that cannot be completed (backend reset, broken framing) aborts the connection: HTTP/1.1 has no
  * other way to tell the client the message is truncated.
  */
-final class Http1Downstream extends AbstractBehavior<ToDownstream> implements Stream.Host {
+final class Http1Downstream extends AbstractBehavior<ToDownstream> {
 
     sealed interface Internal extends ToDownstream permits Timer {}
 
@@ -99,11 +93,8 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
     private final Http1Connection codec = new Http1Connection(Http1Role.SERVER);
     /** Streams not yet ended: this exchange's, and earlier ones still waiting for credit. */
     private final Map<Integer, Stream> live = new HashMap<>();
-    /** What the Streams sent while this actor handled a message: handled right after ({@link #settle}). */
-    private final ArrayDeque<ToDownstream> fromStreams = new ArrayDeque<>(4);
-    private final RequestDeadlines deadlines;
-    private final PoolMail poolMail = new PoolMail();
-    private final UpstreamMail upstreamMail = new UpstreamMail();
+    /** The Streams of this connection's requests, and what they sent. */
+    private final HostedStreams hosted;
     private final List<Owed> owed = new ArrayList<>(2);
     private final int window;
     private Http1Exchange cur;
@@ -119,7 +110,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
         this.pc = pc;
         this.held = new HeldBytes(pc.metrics());
         this.timers = timers;
-        this.deadlines = new RequestDeadlines(timers);
+        this.hosted = new HostedStreams(ctx, timers);
         this.listener = listener;
         this.socket = socket;
         this.remote = remote;
@@ -151,7 +142,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                     return settle(this);
                 })
                 .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
-                    deadlines.fire();
+                    hosted.deadlines().fire();
                     return settle(this);
                 })
                 .onMessage(Drain.class, d -> settle(onDrain(d)))
@@ -173,8 +164,8 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                     for (Stream stream : live.values()) {
                         stream.connectionClosed(); // its backend stream is cancelled
                     }
-                    upstreamMail.flush();
-                    fromStreams.clear();
+                    hosted.flush();
+                    hosted.dropOutput();
                     held.clear();
                     pc.metrics().downstreamClosed(ClientSide.HTTP_1_1);
                     return this;
@@ -401,7 +392,8 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
         }
         RequestPart part = x.batch.takePart();
         if (x.head != null) {
-            x.stream = Stream.start(pc, this, x.id, x.head, part, ClientSide.of(listener.config().name(), x.client));
+            x.stream = Stream.start(pc, hosted, x.id, x.head, part, ClientSide.of(listener.config().name(),
+                    x.client));
             live.put(x.id, x.stream);
             x.head = null;
         } else if (x.stream != null && !part.isEmpty()) {
@@ -420,43 +412,13 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
 
     // ---- from the Stream ----------------------------------------------------------------------------------------
 
-    @Override
-    public ActorRef<ToDownstream> self() {
-        return getContext().getSelf();
-    }
-
-    @Override
-    public void fromStream(ToDownstream message) {
-        fromStreams.add(message);
-    }
-
-    @Override
-    public RequestDeadlines deadlines() {
-        return deadlines;
-    }
-
-    @Override
-    public void acquire(ActorRef<ToPool> pool, Acquire request) {
-        poolMail.tell(pool, request);
-    }
-
-    @Override
-    public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
-        upstreamMail.tell(connection, message);
-    }
-
-    @Override
-    public Logger log() {
-        return getContext().getLog();
-    }
-
     /**
      * Handles what the Streams sent while this actor handled a message, in order, until one of them changes the
      * behaviour (a stop, or the switch to HTTP/2): the Streams' calls never re-enter the code that called them.
      */
     private Behavior<ToDownstream> settle(Behavior<ToDownstream> next) {
         ToDownstream m;
-        while (next == this && (m = fromStreams.poll()) != null) {
+        while (next == this && (m = hosted.poll()) != null) {
             if (m instanceof Respond r) {
                 next = onRespond(r);
             } else if (m instanceof RequestConsumed c) {
@@ -467,8 +429,7 @@ final class Http1Downstream extends AbstractBehavior<ToDownstream> implements St
                 next = onStreamGone(g);
             }
         }
-        poolMail.flush();
-        upstreamMail.flush();
+        hosted.flush();
         return next;
     }
 

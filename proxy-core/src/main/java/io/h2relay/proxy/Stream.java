@@ -73,10 +73,10 @@ final class Stream {
         /** The connection's request timeouts. */
         RequestDeadlines deadlines();
 
-        /** Hands a request to its cluster's pool, with the others of the same batch ({@link PoolMail}). */
+        /** Hands a request to its cluster's pool, with the others of the same batch ({@link Mail}). */
         void acquire(ActorRef<ToPool> pool, Acquire request);
 
-        /** A message for the backend stream's connection, with the others of the same batch ({@link UpstreamMail}). */
+        /** A message for the backend stream's connection, with the others of the same batch ({@link Mail}). */
         void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message);
 
         Logger log();
@@ -183,6 +183,9 @@ final class Stream {
         }
         route = match.get().route();
         pool = routing.pools().get(route.cluster().name());
+        if (pool == null) { // a router and pools out of step: our bug, confined to this exchange (see failed)
+            throw new IllegalStateException("no pool for cluster " + route.cluster().name());
+        }
         trace.route = route.name();
         trace.cluster = route.cluster().name();
         trace.capture(captureLimit(route.name()));

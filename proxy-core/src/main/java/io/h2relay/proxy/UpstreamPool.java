@@ -114,7 +114,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
     private final EndpointState[] endpoints;
     private final EndpointHealth health;
     private final Map<ActorRef<ToUpstream>, Conn> connections = new HashMap<>();
-    private final UpstreamMail mail = new UpstreamMail();
+    private final Mail<ToUpstream, ToUpstream> mail = new Mail<>(Exchange.UpstreamBatch::new);
     private final ArrayDeque<Acquire> pending = new ArrayDeque<>();
     private int next;
     private boolean retiring;
@@ -149,7 +149,7 @@ final class UpstreamPool extends AbstractBehavior<ToPool> {
         pc.metrics().pending(cluster.name(), 0); // the gauge exists from the start
     }
 
-    /** Every message's connection mail goes out once it is handled ({@link UpstreamMail}). */
+    /** Every message's connection mail goes out once it is handled ({@link Mail}). */
     @Override
     public Receive<ToPool> createReceive() {
         Receive<ToPool> handlers = handlers();

@@ -50,7 +50,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.Logger;
 
 /**
  * The Stream alone: hosted by a minimal actor that passes everything it sends its connection on to a probe; its pool
@@ -102,16 +101,17 @@ class StreamTest {
     }
 
     /** Hosts one Stream: delivers what is sent to it, passes what it sends its connection on to {@code probe}. */
-    private static final class ProbeHost extends AbstractBehavior<ToDownstream> implements Stream.Host {
-        private final RequestDeadlines deadlines;
+    private static final class ProbeHost extends AbstractBehavior<ToDownstream> {
+        private final HostedStreams hosted;
         private final ActorRef<ToDownstream> probe;
 
         ProbeHost(ActorContext<ToDownstream> ctx, TimerScheduler<ToDownstream> timers, ActorRef<ToDownstream> probe,
                 Consumer<Stream.Host> start) {
             super(ctx);
-            this.deadlines = new RequestDeadlines(timers);
+            this.hosted = new HostedStreams(ctx, timers);
             this.probe = probe;
-            start.accept(this);
+            start.accept(hosted);
+            passOn();
         }
 
         @Override
@@ -119,43 +119,22 @@ class StreamTest {
             return newReceiveBuilder()
                     .onMessage(ForStream.class, f -> {
                         f.to().stream.receive(f.message());
-                        return this;
+                        return passOn();
                     })
                     .onMessageEquals(RequestDeadlines.Tick.INSTANCE, () -> {
-                        deadlines.fire();
-                        return this;
+                        hosted.deadlines().fire();
+                        return passOn();
                     })
                     .build();
         }
 
-        @Override
-        public ActorRef<ToDownstream> self() {
-            return getContext().getSelf();
-        }
-
-        @Override
-        public void fromStream(ToDownstream message) {
-            probe.tell(message);
-        }
-
-        @Override
-        public RequestDeadlines deadlines() {
-            return deadlines;
-        }
-
-        @Override
-        public void acquire(ActorRef<ToPool> pool, Acquire request) {
-            pool.tell(request);
-        }
-
-        @Override
-        public void toUpstream(ActorRef<ToUpstream> connection, ToUpstream message) {
-            connection.tell(message);
-        }
-
-        @Override
-        public Logger log() {
-            return getContext().getLog();
+        private ProbeHost passOn() {
+            ToDownstream m;
+            while ((m = hosted.poll()) != null) {
+                probe.tell(m);
+            }
+            hosted.flush();
+            return this;
         }
     }
 
