@@ -12,7 +12,8 @@ import java.util.Arrays;
 final class HeaderBlockAssembler {
 
     /** Grows by doubling; most request and response blocks fit in 256 bytes once HPACK has indexed their fields. */
-    private byte[] buffer = new byte[256];
+    /** Allocated on the first block that needs CONTINUATION: most connections never send one. */
+    private byte[] buffer = new byte[0];
     private int length;
 
     private boolean active;
@@ -84,7 +85,7 @@ final class HeaderBlockAssembler {
     private void append(ByteBuffer fragment) {
         int n = fragment.remaining();
         if (length + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(length + n, buffer.length * 2));
+            buffer = Arrays.copyOf(buffer, Math.max(Math.max(length + n, 256), buffer.length * 2));
         }
         fragment.get(fragment.position(), buffer, length, n);
         length += n;

@@ -35,7 +35,7 @@ public final class HpackEncoder {
     private int pendingMin = Integer.MAX_VALUE;
     private boolean updatePending;
 
-    private byte[] out = new byte[512];
+    private byte[] out = new byte[256]; // a typical response head fits; larger blocks double it once
     private int pos;
     private ByteBuffer view = ByteBuffer.wrap(out);
 
