@@ -27,6 +27,8 @@
 #   --out DIR              keep the raw rows, logs and configs there (default: a temporary directory, removed)
 #   --docs / --no-docs     write the section into docs/performance.md (default: on, off with --quick)
 #   --profile NAME         record a JFR profile of the h2relay target NAME during its first (a) run, into --out
+#                          (JFR settings "profile", or the .jfc file named by PEER_BENCH_JFR_SETTINGS, e.g. with
+#                          1 ms method sampling for enough samples from one 10 s run)
 # Needs: h2load, nghttpx, haproxy, h2o, openssl, python3 (installed from Debian packages when missing), a JDK 17.
 set -euo pipefail
 
