@@ -304,6 +304,14 @@ public final class H2Connection {
      * WINDOW_UPDATEs are withheld and application sends throw until {@link #dataToSend} drains it. A runtime should
      * stop reading the socket meanwhile.
      */
+    /**
+     * Gives back buffer space grown for past bursts once all output has been taken (nothing happens otherwise): for
+     * the owner to call when the connection has gone idle, so idle connections hold only their initial buffers.
+     */
+    public void releaseIdleBuffers() {
+        out.trim();
+    }
+
     public boolean outboundPaused() {
         return out.size() >= config.limits().maxOutboundBufferBytes();
     }

@@ -11,6 +11,11 @@ import java.nio.ByteBuffer;
 final class OutboundBuffer {
 
     final FrameWriter writer = new FrameWriter();
+
+    /** Shrinks the writer's buffer back to its initial size if nothing is waiting ({@link FrameWriter#trim}). */
+    void trim() {
+        writer.trim();
+    }
     /**
      * Absolute end offsets (counted since the connection began) of the owed control frames still waiting, oldest
      * first: a ring of primitive longs, so counting a PING ACK or RST_STREAM boxes nothing.

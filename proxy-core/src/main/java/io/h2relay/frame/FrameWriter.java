@@ -19,8 +19,11 @@ public final class FrameWriter {
 
     private static final int MAX_LENGTH = FrameReader.MAX_ALLOWED_FRAME_SIZE;
     private static final int MAX_STREAM_ID = Integer.MAX_VALUE;
+    /** {@link #trim()} leaves buffers up to this size alone. */
+    static final int TRIM_ABOVE = 16 * 1024;
 
     private byte[] buf;
+    private final int initialCapacity;
     private int start;
     private int end;
 
@@ -30,7 +33,27 @@ public final class FrameWriter {
     }
 
     public FrameWriter(int initialCapacity) {
-        buf = new byte[Math.max(initialCapacity, FrameReader.HEADER_LENGTH)];
+        this.initialCapacity = Math.max(initialCapacity, FrameReader.HEADER_LENGTH);
+        buf = new byte[this.initialCapacity];
+    }
+
+    /**
+     * Gives back what the buffer grew to past {@link #TRIM_ABOVE} (DATA frames are copied into it, so a burst of large
+     * responses can grow it to a megabyte) when nothing is waiting: for a connection that goes idle, so that idle
+     * connections do not keep their largest burst's buffer. Smaller growth is kept (small exchanges would otherwise
+     * shrink and regrow it every time). Nothing happens while bytes are waiting.
+     */
+    public void trim() {
+        if (start == end && buf.length > TRIM_ABOVE) {
+            buf = new byte[initialCapacity];
+            start = 0;
+            end = 0;
+        }
+    }
+
+    /** The buffer's current size, for tests. */
+    int capacity() {
+        return buf.length;
     }
 
     // ---------------------------------------------------------------------------------------------------- frames

@@ -536,6 +536,9 @@ final class DownstreamConnection extends AbstractBehavior<ToDownstream> {
             return;
         }
         boolean idleNow = streams.isEmpty();
+        if (idleNow) {
+            engine.releaseIdleBuffers(); // a burst's output buffer is not kept while the connection idles
+        }
         boolean active = timers.isTimerActive(Timer.IDLE);
         if (idleNow && !active) {
             timers.startSingleTimer(Timer.IDLE, Timer.IDLE, idle);

@@ -599,6 +599,9 @@ final class UpstreamConnection extends AbstractBehavior<ToUpstream> {
             return;
         }
         boolean idleNow = streams.isEmpty() && waiting.isEmpty();
+        if (idleNow) {
+            engine.releaseIdleBuffers(); // a burst's output buffer is not kept while the connection idles
+        }
         boolean active = timers.isTimerActive(Timer.IDLE);
         if (idleNow && !active) {
             timers.startSingleTimer(Timer.IDLE, Timer.IDLE, idle);

@@ -280,4 +280,28 @@ class FrameWriterTest {
         assertEquals(hex(frame(FrameType.DATA, 0, 1, "112233")) + hex(frame(FrameType.GOAWAY, 0, 0, "0000000000000000112233"))
                 + hex(frame(0xfe, 0, 0, "112233")), hex(all(w)));
     }
+
+    @Test
+    void trimGivesBackABurstsBufferOnlyOnceEverythingWasTaken() {
+        FrameWriter w = new FrameWriter();
+        w.data(1, ByteBuffer.allocate(100_000), false, 0);
+        int grown = w.capacity();
+        w.trim();
+        assertEquals(grown, w.capacity(), "bytes are waiting: nothing changes");
+        byte[] first = w.take(50_000);
+        w.trim();
+        assertEquals(grown, w.capacity());
+        byte[] rest = w.take(Integer.MAX_VALUE);
+        assertEquals(100_009, first.length + rest.length);
+        w.trim();
+        assertEquals(1024, w.capacity(), "drained: back to the initial size");
+        w.data(3, ByteBuffer.wrap(new byte[] {1, 2, 3}), true, 0);
+        assertArrayEquals(new byte[] {0, 0, 3, 0, 1, 0, 0, 0, 3, 1, 2, 3}, w.take(Integer.MAX_VALUE),
+                "still writes after a trim");
+        w.data(5, ByteBuffer.allocate(4_000), false, 0);
+        w.take(Integer.MAX_VALUE);
+        int small = w.capacity();
+        w.trim();
+        assertEquals(small, w.capacity(), "growth up to 16 KiB is kept");
+    }
 }
